@@ -1,0 +1,25 @@
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: install
+	$(VENV)/bin/entitybase serve
+
+test: install
+	$(PY) -m pytest -n 2
+
+bench: install
+	$(PY) bench/run.py --quick
+
+clean:
+	rm -rf $(VENV) data

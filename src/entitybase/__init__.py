@@ -1,0 +1,3 @@
+"""entitybase: a Wikibase-compatible knowledge-graph backend."""
+
+__version__ = "0.1.0"

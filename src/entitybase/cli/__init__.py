@@ -1,0 +1,1 @@
+"""The `entitybase` command line."""
