@@ -1,14 +1,10 @@
-"""Shared test fixtures: where the read-only conformance data lives."""
+"""Shared test fixtures."""
 
-import os
 from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-CONFORMANCE_DIR = Path(
-    os.environ.get("ENTITYBASE_CONFORMANCE_DIR", REPO_ROOT.parent / "shared" / "conformance")
-)
+from conformance_data import CONFORMANCE_DIR
 
 
 @pytest.fixture(scope="session")

@@ -287,6 +287,13 @@ Entity = Item | Property | Lexeme | EntitySchema
 StatementOwner = Item | Property | Lexeme | Form | Sense
 
 
+class Redirect(Struct, gc=False):
+    """Special:EntityData of a redirected id says which id was asked for."""
+
+    from_: str = field(name="from")
+    to: str
+
+
 class PageMeta(Struct, kw_only=True, gc=False):
     """Page metadata Special:EntityData writes before the entity (and dumps after it)."""
 
@@ -295,6 +302,7 @@ class PageMeta(Struct, kw_only=True, gc=False):
     title: str | UnsetType = UNSET
     lastrevid: int | UnsetType = UNSET
     modified: str | UnsetType = UNSET
+    redirects: Redirect | UnsetType = UNSET
 
 
 def all_statements(entity: Entity):
