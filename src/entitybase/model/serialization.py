@@ -50,7 +50,8 @@ def _format_error(error: Exception) -> EntityFormatError:
     key = _KEY_AT.match(message)
     match = key or _AT.match(message)
     reason, path = (match.group(1), match.group(2)) if match else (message, "$")
-    last = path.rsplit(".", 1)[-1].split("[")[0]
+    tail = path.rsplit(".", 1)[-1]
+    last = tail.split("[")[0]
     rule = _RULE.match(reason)
     if rule:
         return EntityFormatError(rule.group(1), path, rule.group(2))
@@ -58,7 +59,7 @@ def _format_error(error: Exception) -> EntityFormatError:
         field = _FIELD.search(reason).group(1)
         return EntityFormatError("missing-field", f"{path}.{field}", reason)
     if "matching regex" in reason:
-        if key or last in ("property", "id", "lexicalCategory", "language") or "[" in last:
+        if key or last in ("property", "id", "lexicalCategory", "language") or "[" in tail:
             return EntityFormatError("invalid-entity-id", path, reason)
         if last in ("hash",):
             return EntityFormatError("invalid-hash", path, reason)
@@ -72,7 +73,50 @@ def _decode(decode, data):
     try:
         return decode(data)
     except (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError) as error:
-        raise _format_error(error) from None
+        formatted = _format_error(error)
+    if "[...]" in formatted.path:
+        formatted.path = _resolve_keys(decode, data, formatted)
+    raise formatted
+
+
+_SEGMENT = re.compile(r"\.([^.\[]+)|\[(\d+)\]|\[(\.\.\.)\]")
+
+
+def _resolve_keys(decode, data, error: EntityFormatError) -> str:
+    """Name the map keys msgspec reports as `[...]`: try the entries one at a time and keep
+    the one that fails the same way (only on the error path, so cost does not matter)."""
+    document = msgspec.json.decode(data)
+    path, node = "$", document
+    for name, index, any_key in _SEGMENT.findall(error.path[1:]):
+        if name or index:
+            key = name or int(index)
+            path += f".{name}" if name else f"[{index}]"
+        else:
+            key = next((k for k in node if _fails_alike(decode, document, node, k, error)),
+                       None)
+            if key is None:
+                return error.path
+            path += f".{key}"
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            node = {}  # a missing field: the path names it, nothing below needs resolving
+    return path
+
+
+def _fails_alike(decode, document, mapping: dict, key, error) -> bool:
+    """Whether the document still fails with the same code when `mapping` holds only `key`."""
+    original = {k: mapping[k] for k in mapping}
+    mapping.clear()
+    mapping[key] = original[key]
+    try:
+        decode(msgspec.json.encode(document))
+        failed = False
+    except (msgspec.ValidationError, msgspec.DecodeError) as other:
+        failed = _format_error(other).code == error.code
+    mapping.clear()
+    mapping.update(original)
+    return failed
 
 
 def parse_entity_data(data: bytes | str) -> list[tuple[Entity, PageMeta]]:
