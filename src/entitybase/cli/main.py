@@ -7,6 +7,7 @@ import sys
 # Command modules, each adding its subcommands to the parser.
 COMMAND_MODULES = [
     "entitybase.cli.model_commands",
+    "entitybase.cli.serve",
 ]
 
 

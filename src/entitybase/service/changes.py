@@ -217,6 +217,12 @@ def remove_statement(entity, guid: str) -> str:
 
 # --- whole entities -------------------------------------------------------------------------
 
+def create_summary(entity) -> str:
+    """`/* wbeditentity-create-item:0| */` (or `-create-property`)."""
+    kind = "item" if isinstance(entity, Item) else "property"
+    return autocomment(f"wbeditentity-create-{kind}")
+
+
 def _term_languages(before, after) -> list[str]:
     changed = set()
     for name in ("labels", "descriptions", "aliases"):
