@@ -67,7 +67,7 @@ def _model_class(kind: Kind):
 def read(req: Req, kind: Kind):
     """The latest revision for a GET: 304 / 412 / 308 as the request's headers ask."""
     revision = latest(req, kind, path_entity_id(req, kind))
-    check_preconditions(req.headers, revision, read=True)
+    check_preconditions(req.headers, revision.revision, read=True)
     return revision
 
 
