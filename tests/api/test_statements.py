@@ -63,7 +63,8 @@ def test_replace_patch_and_delete_statement(client, item, string_property, item_
         {"op": "replace", "path": "/rank", "value": "deprecated"}]})
     assert patched.status_code == 200 and patched.json()["rank"] == "deprecated"
     read_only = client.patch(f"/statements/{guid}", {"patch": [
-        {"op": "replace", "path": "/property/id", "value": item_property}]})
+        {"op": "replace", "path": "/property/id", "value": item_property},
+        {"op": "replace", "path": "/value", "value": {"type": "novalue"}}]})
     assert read_only.status_code == 422
     assert read_only.json()["context"] == {"path": "/property/id"}
     missing = client.patch(f"/statements/{guid}", {"patch": [
