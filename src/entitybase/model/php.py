@@ -1,9 +1,12 @@
 """PHP's number and JSON formatting, which Wikibase's JSON output and hashes depend on."""
 
+import codecs
 import json
-import re
 
-_NON_ASCII = re.compile("[^\x00-\x7f]+")
+_JSON_ESCAPE = "entitybase-json-escape"
+# An encode error handler: each run of non-ASCII characters becomes JSON \u escapes.
+codecs.register_error(
+    _JSON_ESCAPE, lambda error: (json.dumps(error.object[error.start:error.end])[1:-1], error.end))
 
 
 def php_float(value: float, significant: int | None = None, exp_char: str = "e") -> str:
@@ -53,11 +56,11 @@ def _normalise_plain(text: str) -> tuple[str, int]:
     return f"{stripped[0]}.{stripped[1:]}", -(len(frac) - len(stripped)) - 1
 
 
-def escape_non_ascii(text: str) -> str:
-    """Escape non-ASCII as \\u00e4 (lowercase hex, surrogate pairs), as PHP's json_encode."""
-    if text.isascii():
-        return text
-    return _NON_ASCII.sub(lambda m: json.dumps(m.group())[1:-1], text)
+def escape_non_ascii_json(data: bytes) -> bytes:
+    """Escape non-ASCII in UTF-8 JSON as \\u00e4 (lowercase hex, surrogate pairs), as PHP."""
+    if data.isascii():
+        return data
+    return data.decode().encode("ascii", _JSON_ESCAPE)
 
 
 def php_json_encode(value) -> str:

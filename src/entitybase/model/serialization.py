@@ -13,7 +13,7 @@ from msgspec import UNSET, Struct
 
 from .entities import Entity, EntitySchema, Lexeme, PageMeta
 from .errors import EntityFormatError
-from .php import escape_non_ascii, php_float
+from .php import escape_non_ascii_json, php_float
 
 
 class _EntityData(Struct):
@@ -201,16 +201,10 @@ def _meta_prefix(meta: PageMeta | None) -> bytes:
     return encoded[1:-1] + b"," if len(encoded) > 2 else b""
 
 
-def _ascii(data: bytes) -> bytes:
-    if data.isascii():
-        return data
-    return escape_non_ascii(data.decode()).encode()
-
-
 def write_entity_json(entity: Entity, meta: PageMeta | None = None) -> bytes:
     """One entity as Special:EntityData writes it inside `entities`: metadata first, ASCII."""
     body = encode_entity(entity)
-    return _ascii(b"{" + _meta_prefix(meta) + body[1:])
+    return escape_non_ascii_json(b"{" + _meta_prefix(meta) + body[1:])
 
 
 def write_entity_data(*records: tuple[Entity, PageMeta | None]) -> bytes:

@@ -5,8 +5,10 @@ catch-all `ValueFields` for the struct of its type, whose field order is Wikibas
 """
 
 import re
+from operator import itemgetter
 
 from msgspec import UNSET, Struct, UnsetType, field
+from msgspec.structs import astuple
 
 from . import ids
 
@@ -102,14 +104,29 @@ _FIELD_NAMES = {
     "wikibase-entityid": ("entity_type", "numeric_id", "id"),
 }
 _JSON_NAMES = {"entity_type": "entity-type", "numeric_id": "numeric-id"}
+_INDEX = {name: i for i, name in enumerate(ValueFields.__struct_fields__)}
+
+
+def _picker(names: tuple[str, ...]):
+    """A C-speed function taking these fields, always as a tuple, from a values tuple."""
+    getter = itemgetter(*(_INDEX[name] for name in names))
+    return getter if len(names) > 1 else (lambda values: (getter(values),))
+
+
+_ALLOWED = {kind: _picker(names) for kind, names in _FIELD_NAMES.items()}
 
 
 def _require(fields: ValueFields, kind: str, required: tuple[str, ...]):
-    for name in ValueFields.__struct_fields__:
-        present = getattr(fields, name) is not UNSET
-        if present and name not in _FIELD_NAMES[kind]:
-            fail("unexpected-field", f"{kind} value has no field {_JSON_NAMES.get(name, name)!r}")
-        if not present and name in required:
+    """Fail unless the fields set are among the kind's fields and include `required`.
+    Counting UNSETs in tuples keeps the common (valid) case out of Python loops."""
+    values = astuple(fields)
+    allowed = _ALLOWED[kind](values)
+    if len(values) - values.count(UNSET) != len(allowed) - allowed.count(UNSET):
+        extra = next(n for n in _INDEX if values[_INDEX[n]] is not UNSET
+                     and n not in _FIELD_NAMES[kind])
+        fail("unexpected-field", f"{kind} value has no field {_JSON_NAMES.get(extra, extra)!r}")
+    for name in required:
+        if values[_INDEX[name]] is UNSET:
             fail("missing-field", f"{kind} value needs {_JSON_NAMES.get(name, name)!r}")
 
 
@@ -164,32 +181,37 @@ def _monolingual(f: ValueFields) -> MonolingualTextValue:
     return MonolingualTextValue(f.text, f.language)
 
 
+_ENTITY_ID_PARTS = re.compile(r"^([QPLqpl])([1-9]\d{0,9})(?:-([FSfs])[1-9]\d{0,9})?$")
+_PREFIX_TYPES = {"Q": "item", "P": "property", "L": "lexeme", "F": "form", "S": "sense"}
+_NUMERIC = ("item", "property", "lexeme")
+
+
 def _entity_id(f: ValueFields) -> EntityIdValue | EntitySchemaIdValue:
     _require(f, "wikibase-entityid", ())
-    kind = f.entity_type
+    kind, number, entity_id = f.entity_type, f.numeric_id, f.id
     if kind == "entity-schema":
-        if f.id is UNSET or not ids.ENTITY_ID.match(f.id) or f.id[0] not in "Ee":
-            fail("invalid-entity-id", f"not an entity schema id: {f.id!r}")
-        return EntitySchemaIdValue(f.id)
-    entity_id = f.id
-    if entity_id is UNSET:
-        if kind not in ("item", "property", "lexeme") or f.numeric_id is UNSET:
+        if entity_id is UNSET or not ids.ENTITY_ID.match(entity_id) or entity_id[0] not in "Ee":
+            fail("invalid-entity-id", f"not an entity schema id: {entity_id!r}")
+        return EntitySchemaIdValue(entity_id)
+    if entity_id is UNSET:  # old dumps: numeric id only
+        if kind not in _NUMERIC or number is UNSET:
             fail("missing-field", "entity id value needs 'id'")
-        entity_id = ids.make_id(kind, f.numeric_id)
-    try:
-        actual = ids.entity_type(entity_id)
-    except ValueError:
+        entity_id = ids.make_id(kind, number)
+    match = _ENTITY_ID_PARTS.match(entity_id)
+    if match is None:
         fail("invalid-entity-id", f"not an entity id: {entity_id!r}")
+    actual = _PREFIX_TYPES[(match.group(3) or match.group(1)).upper()]
     if kind is UNSET:
         kind = actual
-    if kind != actual:
+    elif kind != actual:
         fail("invalid-entity-id", f"{entity_id!r} is not of entity type {kind!r}")
-    number = f.numeric_id
-    if number is UNSET and kind in ("item", "property", "lexeme"):
-        number = ids.numeric_id(entity_id)
-    elif number is not UNSET and kind in ("item", "property", "lexeme"):
-        if number != ids.numeric_id(entity_id):
+    if kind in _NUMERIC:
+        if number is UNSET:
+            number = int(match.group(2))
+        elif number != int(match.group(2)):
             fail("invalid-entity-id", f"numeric-id {number} does not match {entity_id!r}")
+    elif number is not UNSET:
+        fail("unexpected-field", f"a {kind} id value has no numeric-id")
     return EntityIdValue(kind, number, entity_id)
 
 
