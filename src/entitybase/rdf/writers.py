@@ -1,0 +1,177 @@
+"""Streaming RDF writers that build strings, as wikimedia/purtle writes them.
+
+The builder talks to a writer in purtle's terms: `about(subject)`, `say(predicate)`,
+`obj(object)`, with terms already rendered by the writer's `Terms` (prefixed names in
+Turtle, full IRIs in N-Triples). Each writer has sub-writers (`sub()`) whose output follows
+the main output when drained: Wikibase writes value nodes and references through them.
+"""
+
+import re
+
+_IRI_ESCAPES = str.maketrans({
+    " ": "%20", '"': "%22", "<": "%3C", ">": "%3E", "\\": "%5C", "`": "%60", "^": "%5E",
+    "|": "%7C", "{": "%7B", "}": "%7D",
+})
+_CONTROL = {i: f"\\u{i:04X}" for i in range(0x20)}
+_CONTROL.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r"})
+_LITERAL_ESCAPES = str.maketrans({**_CONTROL, ord('"'): '\\"', ord("\\"): "\\\\"})
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\]')
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_LANGUAGE = re.compile(r"^[0-9A-Za-z-]{2,}$")
+
+
+def escape_iri(iri: str) -> str:
+    """purtle's N3Quoter::escapeIRI: percent-encode the characters an IRI may not hold."""
+    return iri.translate(_IRI_ESCAPES)
+
+
+def escape_literal(text: str) -> str:
+    return text.translate(_LITERAL_ESCAPES) if _NEEDS_ESCAPE.search(text) else text
+
+
+def _unicode_escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}"
+
+
+def escape_unicode(text: str) -> str:
+    """N-Triples as Wikibase writes it: non-ASCII as \\uXXXX / \\UXXXXXXXX, upper case."""
+    return text if text.isascii() else _NON_ASCII.sub(_unicode_escape, text)
+
+
+class Terms:
+    """Renders subjects, predicates and objects for one syntax."""
+
+    def __init__(self, namespaces: dict[str, str]):
+        self.namespaces = namespaces
+        self.a = self.res("rdf", "type")
+
+    def res(self, ns: str, local: str) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def iri(self, iri: str) -> str:
+        return f"<{escape_iri(iri)}>"
+
+    def blank(self, label: str) -> str:
+        return "_:" + label
+
+    def text(self, text: str, language: str | None = None) -> str:
+        literal = f'"{self._literal(text)}"'
+        if language is not None and _LANGUAGE.match(language):
+            return f"{literal}@{language}"
+        return literal
+
+    def typed(self, value: str, ns: str, local: str) -> str:
+        return f'"{self._literal(value)}"^^{self.res(ns, local)}'
+
+    def _literal(self, text: str) -> str:
+        return escape_literal(text)
+
+
+class TurtleTerms(Terms):
+    def __init__(self, namespaces):
+        super().__init__(namespaces)
+        self.a = "a"
+
+    def res(self, ns, local):
+        return f"{ns}:{local}"
+
+
+class NTriplesTerms(Terms):
+    def res(self, ns, local):
+        return f"<{self.namespaces[ns]}{local}>"
+
+    def _literal(self, text):
+        return escape_unicode(escape_literal(text))
+
+
+class Writer:
+    """Common state: the output buffer, the current subject and predicate, sub-writers."""
+
+    terms_class = Terms
+
+    def __init__(self, namespaces: dict[str, str], terms: Terms | None = None):
+        self.namespaces = namespaces
+        self.terms = terms or self.terms_class(namespaces)
+        self.buffer: list[str] = []
+        self.subject: str | None = None
+        self.predicate: str | None = None
+        self.subs: list["Writer"] = []
+
+    def sub(self) -> "Writer":
+        writer = type(self)(self.namespaces, self.terms)
+        self.subs.append(writer)
+        return writer
+
+    def start(self) -> None:
+        """Document header (the Turtle prefix block)."""
+
+    def drain(self) -> str:
+        """Everything written so far, then the sub-writers' output; the writers stay usable."""
+        self._close()
+        parts = ["".join(self.buffer)]
+        self.buffer.clear()
+        parts.extend(sub.drain() for sub in self.subs)
+        return "".join(parts)
+
+    def _close(self) -> None:
+        self.subject = self.predicate = None
+
+
+class NTriplesWriter(Writer):
+    terms_class = NTriplesTerms
+
+    def about(self, subject: str) -> None:
+        self.subject = subject
+
+    def say(self, predicate: str) -> None:
+        self.predicate = predicate
+
+    def obj(self, obj: str) -> None:
+        self.buffer.append(f"{self.subject} {self.predicate} {obj} .\n")
+
+
+class TurtleWriter(Writer):
+    """Turtle grouped as purtle groups it: consecutive triples about one subject share it
+    (` ;`), consecutive objects of one predicate share it (` ,`)."""
+
+    terms_class = TurtleTerms
+    _open = False  # a triple has been completed and not yet terminated
+
+    def start(self) -> None:
+        self.buffer.extend(f"@prefix {prefix}: <{escape_iri(uri)}> .\n"
+                           for prefix, uri in self.namespaces.items())
+
+    def about(self, subject: str) -> None:
+        if self._open:
+            if subject == self.subject:
+                return  # purtle ignores a repeated about() while a statement is open
+            self.buffer.append(" .\n\n" + subject)
+        else:
+            self.buffer.append("\n" + subject)
+        self.subject = subject
+        self.predicate = None
+        self._open = False
+
+    def say(self, predicate: str) -> None:
+        if self._open:
+            if predicate == self.predicate:
+                return
+            self.buffer.append(" ;\n\t" + predicate)
+        else:
+            self.buffer.append(" " + predicate)
+        self.predicate = predicate
+        self._open = False
+
+    def obj(self, obj: str) -> None:
+        self.buffer.append(",\n\t\t" + obj if self._open else " " + obj)
+        self._open = True
+
+    def _close(self) -> None:
+        if self._open:
+            self.buffer.append(" .\n")
+        self.subject = self.predicate = None
+        self._open = False
+
+
+WRITERS = {"ttl": TurtleWriter, "nt": NTriplesWriter}
