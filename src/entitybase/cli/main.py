@@ -7,6 +7,8 @@ import sys
 # Command modules, each adding its subcommands to the parser.
 COMMAND_MODULES = [
     "entitybase.cli.model_commands",
+    "entitybase.cli.data_commands",
+    "entitybase.cli.admin_commands",
     "entitybase.cli.serve",
 ]
 

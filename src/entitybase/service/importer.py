@@ -1,0 +1,157 @@
+"""Bulk import of Wikibase entities with their revision ids, timestamps and page ids.
+
+A batch of records is one transaction. Re-importing a revision already stored is a no-op; an
+older revision joins the history without moving the head. A record without `lastrevid` gets
+a fresh revision id and counts as older than any record that has one. Uniqueness rules are reported as
+warnings, not enforced: real data breaks them.
+"""
+
+from collections.abc import Sequence
+
+from ..model import Entity, PageMeta, Property
+from ..model.ids import numeric_id
+from .records import ImportResult
+from .revisions import entity_kind, event, now
+from .rules import unique_keys
+
+# The edit type of a revision imported without its source revision id: it gets a fresh id,
+# so the id says nothing about its age.
+UNDATED = "import-undated"
+
+
+def import_batch(service, records: Sequence[tuple[Entity, PageMeta]]) -> list[ImportResult]:
+    store = service.store
+    batch_datatypes = {e.id: e.datatype for e, _ in records if isinstance(e, Property)}
+    for entity, _ in records:
+        service.prepare(entity, recompute_hashes=False, datatypes=batch_datatypes)
+    with store.read() as conn:
+        stored = store.existing_revisions(
+            conn, [meta.lastrevid for _, meta in records if meta.lastrevid])
+    results: list[ImportResult | None] = [None] * len(records)
+    splitter = store.splitter()
+    todo = []
+    for index, (entity, meta) in enumerate(records):
+        revision_id = meta.lastrevid or None
+        owner = stored.get(revision_id)
+        if owner == entity.id:
+            results[index] = ImportResult(entity.id, revision_id, "unchanged")
+            continue
+        if owner is not None:
+            results[index] = ImportResult(entity.id, revision_id, "failed",
+                                          f"revision {revision_id} belongs to {owner}")
+            continue
+        if revision_id is not None:
+            stored[revision_id] = entity.id
+        todo.append((index, entity, meta, splitter.entity(entity)))
+    if not todo:
+        return results
+    store.prepare_parts(splitter.parts)
+    with store.write() as tx:
+        _write(service, tx, todo, results, splitter.parts)
+    return results
+
+
+def _write(service, tx, todo: list, results: list, parts: dict) -> None:
+    store, conn = service.store, tx.conn
+    _raise_sequences(store, conn, todo)
+    heads = {row.entity_id: row._asdict()
+             for row in store.heads(conn, list({e.id for _, e, _, _ in todo})).values()}
+    undated = store.revisions_of_type(
+        conn, [head["revision_id"] for head in heads.values()], UNDATED)
+    for head in heads.values():
+        head["undated"] = head["revision_id"] in undated
+    history = store.revision_ids(conn, list(heads))
+    new_heads, moved, revisions, final = {}, {}, [], {}
+    for index, entity, meta, root in todo:
+        dated = bool(meta.lastrevid)
+        if not dated and store.has_manifest(conn, entity.id, root.hex()):
+            results[index] = ImportResult(entity.id, None, "unchanged")
+            continue
+        revision_id = meta.lastrevid or store.next_value(conn, "revision")
+        head = heads.get(entity.id)
+        if head is None:
+            head = heads[entity.id] = new_heads[entity.id] = {
+                "entity_id": entity.id, "entity_type": entity_kind(entity),
+                "revision_id": revision_id,
+                "page_id": meta.pageid or store.next_value(conn, "page"), "redirect_to": None}
+            final[entity.id] = entity
+        elif _moves_head(dated, revision_id, head):
+            moved.setdefault(entity.id, head["revision_id"])
+            head["revision_id"], head["redirect_to"] = revision_id, None
+            head["page_id"] = meta.pageid or head["page_id"]
+            final[entity.id] = entity
+        head["undated"] = head["revision_id"] == revision_id and not dated
+        older = [r for r in history.setdefault(entity.id, []) if r < revision_id]
+        parent = max(older, default=None)
+        history[entity.id].append(revision_id)
+        revisions.append({
+            "revision_id": revision_id, "entity_id": entity.id, "parent_id": parent,
+            "timestamp": meta.modified or now(), "user_id": None, "user_name": None,
+            "comment": "", "tags": [], "bot": False,
+            "edit_type": "import" if dated else UNDATED, "manifest_id": root.hex(),
+            "redirect_to": None})
+        results[index] = ImportResult(entity.id, revision_id, "imported")
+    for entity_id, expected in moved.items():
+        if entity_id not in new_heads:
+            head = heads[entity_id]
+            if not store.swap_head(tx, entity_id, expected, revision_id=head["revision_id"],
+                                   page_id=head["page_id"], redirect_to=None):
+                raise RuntimeError(f"{entity_id} changed during the import")
+    for head in new_heads.values():
+        del head["undated"]
+        store.insert_head(tx, **head)
+    warnings = _replace_keys(store, tx, final)
+    for result in results:
+        if result is not None and result.entity_id in warnings and result.status == "imported":
+            result.warnings = warnings[result.entity_id]
+    store.put_parts(tx, parts, [bytes.fromhex(row["manifest_id"]) for row in revisions])
+    events = [event(row) for row in revisions]
+    store.insert_revisions(tx, revisions)
+    store.add_events(tx, events)
+
+
+def _moves_head(dated: bool, revision_id: int, head: dict) -> bool:
+    """A record with its source revision id replaces an older or undated head; a record
+    without one (its age unknown) replaces only an undated head."""
+    if head["undated"]:
+        return True
+    return dated and revision_id > head["revision_id"]
+
+
+def _raise_sequences(store, conn, todo) -> None:
+    """Counters stay above every imported revision id, page id and entity number."""
+    highest: dict[str, int] = {}
+    for _, entity, meta, _ in todo:
+        name = f"id:{entity_kind(entity)}"
+        highest[name] = max(highest.get(name, 0), numeric_id(entity.id))
+        if meta.lastrevid:
+            highest["revision"] = max(highest.get("revision", 0), meta.lastrevid)
+        if meta.pageid:
+            highest["page"] = max(highest.get("page", 0), meta.pageid)
+    for name, value in highest.items():
+        store.raise_sequence(conn, name, value)
+
+
+def _replace_keys(store, tx, entities: dict[str, Entity]) -> dict[str, list[str]]:
+    """Give each entity whose head moved the uniqueness keys of its new head; keys held by
+    another entity stay with it and are reported."""
+    store.delete_keys(tx, list(entities))
+    wanted, warnings = {}, {}
+    for entity_id, entity in entities.items():
+        for key, info in unique_keys(entity).items():
+            holder = wanted.setdefault(key, (entity_id, info))[0]
+            if holder != entity_id:
+                warnings.setdefault(entity_id, []).append(
+                    f"{info[0]} {info[1]} {info[2]!r} is also held by {holder}")
+    owners = store.key_owners(tx.conn, list(wanted))
+    rows = {}
+    for key, (entity_id, info) in wanted.items():
+        owner = owners.get(key)
+        if owner is None:
+            rows.setdefault(entity_id, []).append(key)
+        elif owner != entity_id:
+            warnings.setdefault(entity_id, []).append(
+                f"{info[0]} {info[1]} {info[2]!r} is also held by {owner}")
+    for entity_id, keys in rows.items():
+        store.set_keys(tx, entity_id, [], keys)
+    return warnings

@@ -1,0 +1,54 @@
+"""Revision rows, events and page metadata as Wikibase shapes them."""
+
+import time
+
+import msgspec
+
+from ..model import Entity, EntitySchema, Item, Lexeme, PageMeta, Property
+from .records import RevisionInfo
+
+NAMESPACES = {"item": (0, ""), "property": (120, "Property:"), "lexeme": (146, "Lexeme:"),
+              "entity-schema": (640, "EntitySchema:")}
+KINDS = {Item: "item", Property: "property", Lexeme: "lexeme", EntitySchema: "entity-schema"}
+
+
+def now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def compose_comment(summary: str | None, comment: str | None) -> str:
+    """Wikibase's stored comment: autosummary, then the user's comment after ', '."""
+    return ", ".join(part for part in (summary, comment) if part)
+
+
+def entity_kind(entity: Entity) -> str:
+    return KINDS[type(entity)]
+
+
+def page_meta(entity_id: str, kind: str, page_id: int, revision_id: int, timestamp: str):
+    ns, prefix = NAMESPACES[kind]
+    return PageMeta(pageid=page_id, ns=ns, title=f"{prefix}{entity_id}", lastrevid=revision_id,
+                    modified=timestamp)
+
+
+def revision_info(row) -> RevisionInfo:
+    return RevisionInfo(revision_id=row.revision_id, entity_id=row.entity_id,
+                        parent_id=row.parent_id, timestamp=row.timestamp, user=row.user_name,
+                        comment=row.comment, tags=msgspec.json.decode(row.tags), bot=row.bot)
+
+
+def subjects(entity: Entity):
+    """(subject id, claims) of the entity and, for lexemes, of each form and sense."""
+    if isinstance(entity, EntitySchema):
+        return
+    yield entity.id, entity.claims
+    if isinstance(entity, Lexeme):
+        for sub in (*entity.forms, *entity.senses):
+            yield sub.id, sub.claims
+
+
+def event(row: dict) -> dict:
+    return {"type": row["edit_type"], "entity_id": row["entity_id"],
+            "revision_id": row["revision_id"], "parent_id": row["parent_id"],
+            "timestamp": row["timestamp"], "user": row["user_name"],
+            "redirect_to": row.get("redirect_to")}

@@ -1,0 +1,338 @@
+"""The entity use cases: read any revision, create, edit, history, redirect, import.
+
+Every write is one store transaction: new parts, the revision row, the head's
+compare-and-swap, uniqueness keys and the outbox event. Nothing partial survives a failure.
+"""
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+import msgspec
+from msgspec import UNSET
+
+from ..model import Entity, Item, Lexeme, all_snaks, fill_hashes
+from ..model.ids import make_id, new_statement_guid
+from ..store import Store
+from .errors import (
+    EditConflict,
+    EntityNotFound,
+    EntityRedirected,
+    PermissionDenied,
+    RevisionNotFound,
+    RuleViolation,
+)
+from .importer import import_batch
+from .records import EntityRevision, ImportResult, RevisionInfo, Settings, User
+from .registry import Registry
+from .revisions import (
+    compose_comment,
+    entity_kind,
+    event,
+    now,
+    page_meta,
+    revision_info,
+    subjects,
+)
+from .rules import same_label_and_description, unique_keys, violation
+
+EDIT_RETRIES = 5
+
+_decode = msgspec.json.Decoder(Entity).decode
+
+
+class _HeadMoved(Exception):
+    """The head changed between read and write (compare-and-swap failed)."""
+
+
+class Service:
+    def __init__(self, store: Store, settings: Settings | None = None):
+        self.store = store
+        self.settings = settings or Settings()
+        self.registry = Registry(store)
+        self._datatypes: dict[str, str] = {}
+        self._rendered: OrderedDict[int, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def get(self, entity_id: str, revision_id: int | None = None) -> EntityRevision:
+        with self.store.read() as conn:
+            head = self.store.head(conn, entity_id)
+            if head is None:
+                raise EntityNotFound(entity_id)
+            if revision_id is None:
+                if head.redirect_to:
+                    raise EntityRedirected(entity_id, head.redirect_to)
+                revision_id = head.revision_id
+            row = self.store.revision(conn, revision_id)
+            if row is None or row.entity_id != entity_id:
+                raise RevisionNotFound(entity_id, revision_id)
+            entity = self._entity(conn, row, head.entity_type)
+        meta = page_meta(entity_id, head.entity_type, head.page_id, row.revision_id, row.timestamp)
+        self._decorate(entity)
+        return EntityRevision(entity, meta, revision_info(row), row.redirect_to)
+
+    def _entity(self, conn, row, kind: str) -> Entity:
+        if row.manifest_id is None:  # a redirect revision has no content
+            return _decode(b'{"type":"%s","id":"%s"%s}' % (
+                b"ShExC" if kind == "entity-schema" else kind.encode(), row.entity_id.encode(),
+                b',"datatype":"string"' if kind == "property" else
+                b',"lexicalCategory":"Q1","language":"Q1"' if kind == "lexeme" else b""))
+        return _decode(self._entity_json(conn, row.revision_id, row.manifest_id))
+
+    def _entity_json(self, conn, revision_id: int, manifest_id: str) -> bytes:
+        """Entity JSON of a revision; revisions are immutable, so it is cached."""
+        with self._lock:
+            data = self._rendered.get(revision_id)
+            if data is not None:
+                self._rendered.move_to_end(revision_id)
+                return data
+        data = self.store.render(conn, manifest_id)
+        with self._lock:
+            self._rendered[revision_id] = data
+            while len(self._rendered) > self.settings.revision_cache_size:
+                self._rendered.popitem(last=False)
+        return data
+
+    def _decorate(self, entity: Entity) -> None:
+        """What reads add to stored content: sitelink URLs, snak datatypes stored without."""
+        if isinstance(entity, Item):
+            for link in entity.sitelinks.values():
+                link.url = self.registry.sitelink_url(link.site, link.title) or UNSET
+        self._fill_datatypes(entity)
+
+    def _fill_datatypes(self, entity: Entity, extra: dict | None = None) -> None:
+        for _, claims in subjects(entity):
+            for statements in claims.values():
+                for statement in statements:
+                    for snak in all_snaks(statement):
+                        if snak.datatype is UNSET:
+                            datatype = (extra or {}).get(snak.property) or \
+                                self.property_datatype(snak.property)
+                            if datatype:
+                                snak.datatype = datatype
+
+    def property_datatype(self, property_id: str) -> str | None:
+        datatype = self._datatypes.get(property_id)
+        if datatype is None:
+            with self.store.read() as conn:
+                datatype = self._stored_datatype(conn, property_id)
+            if datatype:
+                self._datatypes[property_id] = datatype
+        return datatype
+
+    def _stored_datatype(self, conn, property_id: str) -> str | None:
+        head = self.store.head(conn, property_id)
+        if head is None or head.redirect_to:
+            return None
+        row = self.store.revision(conn, head.revision_id)
+        return self.store.root(conn, row.manifest_id).get("datatype")
+
+    def history(self, entity_id: str, limit: int = 50, before: int | None = None):
+        """Revisions newest first, and the cursor for the next page (None at the end)."""
+        with self.store.read() as conn:
+            if self.store.head(conn, entity_id) is None:
+                raise EntityNotFound(entity_id)
+            rows = self.store.history(conn, entity_id, limit + 1, before)
+        infos = [revision_info(row) for row in rows[:limit]]
+        return infos, (infos[-1].revision_id if len(rows) > limit else None)
+
+    # -- sites, languages, users ---------------------------------------------------------------
+
+    def sitelink_url(self, site_id: str, title: str) -> str | None:
+        return self.registry.sitelink_url(site_id, title)
+
+    def is_known_site(self, site_id: str) -> bool:
+        return self.registry.is_known_site(site_id)
+
+    def is_valid_language(self, code: str) -> bool:
+        return self.registry.is_valid_language(code)
+
+    def language_fallbacks(self, code: str) -> list[str]:
+        return self.registry.language_fallbacks(code)
+
+    def authenticate(self, bearer_token: str) -> User | None:
+        return self.registry.authenticate(bearer_token)
+
+    def create_user(self, name: str, *, admin: bool = False, bot: bool = False):
+        return self.registry.create_user(name, admin=admin, bot=bot)
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def _check_user(self, user: User | None) -> None:
+        if user is None and not self.settings.anonymous_edits:
+            raise PermissionDenied("Anonymous edits are not allowed", "anonymous")
+
+    def create(self, entity: Entity, *, user: User | None, comment: str | None = None,
+               tags=(), bot: bool = False, summary: str = "") -> EntityRevision:
+        self._check_user(user)
+        if entity.id is not UNSET:
+            raise RuleViolation("invalid-entity-id", "a new entity must not have an id")
+        kind = entity_kind(entity)
+        entity.id = self._allocate_id(kind)
+        meta = {"user": user, "comment": compose_comment(summary, comment), "tags": list(tags),
+                "bot": bot, "edit_type": "create"}
+        return self._save(entity, None, None, meta)
+
+    def _allocate_id(self, kind: str) -> str:
+        """A fresh id in its own transaction: a failed create burns its id, never reuses it."""
+        minimum = self.settings.id_minimums.get(kind, 1)
+        with self.store.write() as tx:
+            while True:
+                entity_id = make_id(kind, self.store.next_value(tx.conn, f"id:{kind}", minimum))
+                if self.store.head(tx.conn, entity_id) is None:
+                    return entity_id
+
+    def edit(self, entity_id: str, mutate: Callable[[Entity], str | None], *,
+             base_revision: int | None = None, user: User | None, comment: str | None = None,
+             tags=(), bot: bool = False) -> EntityRevision:
+        self._check_user(user)
+        for _ in range(EDIT_RETRIES):
+            current = self.get(entity_id)
+            head = current.revision.revision_id
+            if base_revision is not None and base_revision != head:
+                raise EditConflict(entity_id, base_revision, head)
+            entity = self.get(entity_id, head).entity  # a private copy for mutate
+            summary = mutate(entity)
+            meta = {"user": user, "comment": compose_comment(summary, comment),
+                    "tags": list(tags), "bot": bot, "edit_type": "edit"}
+            try:
+                return self._save(entity, current, head, meta)
+            except _HeadMoved:
+                if base_revision is not None:
+                    raise EditConflict(entity_id, base_revision, None) from None
+        raise EditConflict(entity_id, head, None)
+
+    def prepare(self, entity: Entity, recompute_hashes: bool = True,
+                datatypes: dict | None = None) -> None:
+        """Fill what Wikibase fills on save: sub-entity ids, statement GUIDs, hashes, and snak
+        datatypes known from stored properties."""
+        if isinstance(entity, Lexeme):
+            self._number_lexeme_parts(entity)
+        for subject, claims in subjects(entity):
+            for statements in claims.values():
+                for statement in statements:
+                    if not statement.id:
+                        statement.id = new_statement_guid(subject)
+                    fill_hashes(statement, recompute=recompute_hashes)
+        self._fill_datatypes(entity, datatypes)
+
+    @staticmethod
+    def _number_lexeme_parts(lexeme: Lexeme) -> None:
+        for form in lexeme.forms:
+            if not form.id:
+                form.id = f"{lexeme.id}-F{lexeme.nextFormId}"
+                lexeme.nextFormId += 1
+        for sense in lexeme.senses:
+            if not sense.id:
+                sense.id = f"{lexeme.id}-S{lexeme.nextSenseId}"
+                lexeme.nextSenseId += 1
+
+    def _save(self, entity: Entity, current: EntityRevision | None, expected: int | None,
+              meta: dict) -> EntityRevision:
+        self.prepare(entity)
+        if isinstance(entity, Item):
+            for link in entity.sitelinks.values():
+                if not self.registry.is_known_site(link.site) and self.registry.has_sites:
+                    raise RuleViolation("invalid-site-id", f"Not a valid site ID: {link.site}",
+                                        {"site_id": link.site})
+        old = current.entity if current else None
+        problem = same_label_and_description(old, entity)
+        if problem:
+            raise problem
+        splitter = self.store.splitter()
+        root = splitter.entity(entity).hex()
+        if current is not None:
+            with self.store.read() as conn:
+                if self.store.revision(conn, expected).manifest_id == root:
+                    return current  # nothing changed: no new revision
+        old_keys = unique_keys(old) if old is not None else {}
+        new_keys = unique_keys(entity)
+        self.store.prepare_parts(splitter.parts)
+        kind = entity_kind(entity)
+        user = meta["user"]
+        with self.store.write() as tx:
+            conn = tx.conn
+            revision_id = self.store.next_value(conn, "revision")
+            timestamp = now()
+            if current is None:
+                page_id = self.store.next_value(conn, "page")
+                self.store.insert_head(tx, entity_id=entity.id, entity_type=kind,
+                                       revision_id=revision_id, page_id=page_id, redirect_to=None)
+            else:
+                page_id = current.meta.pageid
+                if not self.store.swap_head(tx, entity.id, expected, revision_id=revision_id):
+                    raise _HeadMoved()
+            self._update_keys(tx, entity.id, old_keys, new_keys)
+            self.store.put_parts(tx, splitter.parts, [bytes.fromhex(root)])
+            row = {"revision_id": revision_id, "entity_id": entity.id, "parent_id": expected,
+                   "timestamp": timestamp, "user_id": user.id if user else None,
+                   "user_name": user.name if user else None, "comment": meta["comment"],
+                   "tags": meta["tags"], "bot": bool(meta["bot"]),
+                   "edit_type": meta["edit_type"], "manifest_id": root, "redirect_to": None}
+            self.store.insert_revisions(tx, [dict(row)])
+            self.store.add_events(tx, [event(row)])
+        self._decorate(entity)
+        info = RevisionInfo(revision_id, entity.id, expected, timestamp,
+                            row["user_name"], row["comment"], row["tags"], row["bot"])
+        return EntityRevision(entity, page_meta(entity.id, kind, page_id, revision_id, timestamp),
+                              info)
+
+    def _update_keys(self, tx, entity_id: str, old_keys: dict, new_keys: dict) -> None:
+        added = [key for key in new_keys if key not in old_keys]
+        removed = [key for key in old_keys if key not in new_keys]
+        owners = self.store.key_owners(tx.conn, added)
+        for key in added:
+            owner = owners.get(key)
+            if owner is not None and owner != entity_id:
+                raise violation(new_keys[key], owner)
+        self.store.set_keys(tx, entity_id, removed, [key for key in added if key not in owners])
+
+    def redirect(self, from_id: str, to_id: str, *, user: User | None,
+                 comment: str | None = None) -> RevisionInfo:
+        self._check_user(user)
+        if from_id == to_id:
+            raise RuleViolation("redirect-to-self", "An entity cannot redirect to itself")
+        source = self.get(from_id)
+        try:
+            target = self.get(to_id)
+        except EntityRedirected:
+            raise RuleViolation("redirect-target-is-redirect",
+                                f"{to_id} is itself a redirect") from None
+        if entity_kind(source.entity) != entity_kind(target.entity):
+            raise RuleViolation("redirect-type-mismatch",
+                                f"{from_id} and {to_id} are of different types")
+        expected = source.revision.revision_id
+        with self.store.write() as tx:
+            revision_id = self.store.next_value(tx.conn, "revision")
+            if not self.store.swap_head(tx, from_id, expected, revision_id=revision_id,
+                                        redirect_to=to_id):
+                raise EditConflict(from_id, expected, None)
+            self.store.set_keys(tx, from_id, list(unique_keys(source.entity)), [])
+            row = {"revision_id": revision_id, "entity_id": from_id, "parent_id": expected,
+                   "timestamp": now(), "user_id": user.id if user else None,
+                   "user_name": user.name if user else None,
+                   "comment": compose_comment(f"/* wbcreateredirect:0||{from_id}|{to_id} */",
+                                              comment),
+                   "tags": [], "bot": False, "edit_type": "redirect", "manifest_id": None,
+                   "redirect_to": to_id}
+            self.store.insert_revisions(tx, [dict(row)])
+            self.store.add_events(tx, [event(row)])
+        return RevisionInfo(revision_id, from_id, expected, row["timestamp"], row["user_name"],
+                            row["comment"], [], False)
+
+    def import_entities(self, records) -> list[ImportResult]:
+        """Import (entity, page metadata) pairs in one transaction; see importer.py."""
+        return import_batch(self, records)
+
+    # -- statistics --------------------------------------------------------------------------
+
+    def content_stats(self) -> dict:
+        with self.store.read() as conn:
+            return self.store.content_stats(conn)
+
+

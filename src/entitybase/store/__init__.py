@@ -1,0 +1,11 @@
+"""Persistence: content-addressed parts, metadata tables and the event outbox.
+
+The embedded backend is one SQLite database plus a blob directory under the data dir.
+"""
+
+from .contents import ContentCollision, MissingContent, Part, blake2b_id
+from .layout import KIND_NAMES
+from .store import Store, Transaction
+
+__all__ = ["KIND_NAMES", "ContentCollision", "MissingContent", "Part", "Store", "Transaction",
+           "blake2b_id"]

@@ -1,0 +1,31 @@
+"""The blob store for large contents: a local directory, one file per content id.
+
+Blobs are written before the metadata transaction that references them; a blob whose
+transaction failed stays unreferenced until garbage collection removes it.
+"""
+
+import os
+from pathlib import Path
+
+
+class LocalBlobs:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, key: str) -> Path:
+        return self.root / key[:2] / key
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            return self._path(key).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def put(self, key: str, data: bytes) -> None:
+        """Write atomically (temp file + rename) so readers never see half a blob."""
+        path = self._path(key)
+        path.parent.mkdir(exist_ok=True)
+        temp = path.with_name(f"{key}.{os.getpid()}.tmp")
+        temp.write_bytes(data)
+        os.replace(temp, path)

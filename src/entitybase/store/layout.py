@@ -1,0 +1,354 @@
+"""How an entity is split into content-addressed parts, and put back together.
+
+    root ── labels / descriptions / aliases / sitelinks / lemmas   (maps of term or sitelink ids)
+        └── claims: [chunk ...]            chunk = [[property, group id] ...]
+                      group = [[GUID, rank, statement id] ...]
+                        statement = [main snak id, qualifier set id, [reference id ...]]
+        └── forms / senses: [form id ...]  (each with its own maps and claims chunks)
+
+Statements are hashed without GUID and rank, so the same claim on many entities is one part;
+snaks, references, qualifier sets, term strings and sitelinks are shared the same way.
+Statements are cut into groups and groups into chunks at content-defined boundaries (a hash
+of the GUID), so editing one statement rewrites one group, one chunk and the root.
+Manifests are msgpack with raw 16-byte ids; snaks are their Wikibase JSON; term strings and
+schema text are UTF-8. Reading renders the parts back into entity JSON and decodes it once.
+"""
+
+import zlib
+
+import msgspec
+from msgspec import UNSET
+
+from ..model import Entity, EntitySchema, Item, Lexeme, Property
+from .contents import ContentCollision, ContentIdFunction, Part
+
+SNAK, QUALIFIERS, REFERENCE, STATEMENT, GROUP, CHUNK = 1, 2, 3, 4, 5, 6
+TERM, TERMS, ALIASES, SITELINK, SITELINKS, FORM, SENSE, ROOT, TEXT = 7, 8, 9, 10, 11, 12, 13, 14, 15
+KIND_NAMES = {
+    SNAK: "snak", QUALIFIERS: "qualifiers", REFERENCE: "reference", STATEMENT: "statement",
+    GROUP: "group", CHUNK: "chunk", TERM: "term", TERMS: "terms", ALIASES: "aliases",
+    SITELINK: "sitelink", SITELINKS: "sitelinks", FORM: "form", SENSE: "sense", ROOT: "root",
+    TEXT: "text",
+}
+RAW_KINDS = (SNAK, TERM, TEXT)  # stored as bytes, not msgpack
+
+RANKS = ("normal", "preferred", "deprecated")
+RANK_CODES = {rank: code for code, rank in enumerate(RANKS)}
+
+# Boundaries: a statement ends its group when crc32(GUID) & 7 == 7 (about 8 per group), a
+# group ends its chunk when crc32(its first GUID) & 15 == 15 (about 16 per chunk).
+GROUP_MASK, GROUP_MAX = 7, 32
+CHUNK_MASK, CHUNK_MAX = 15, 64
+ROOT_ID_KEYS = ("labels", "descriptions", "aliases", "sitelinks", "lemmas", "representations",
+                "glosses", "schemaText")
+
+_pack = msgspec.msgpack.Encoder().encode
+_unpack = msgspec.msgpack.decode
+_json = msgspec.json.Encoder().encode
+
+
+def _cut(key, mask: int) -> bool:
+    return key is not None and zlib.crc32(key.encode()) & mask == mask
+
+
+def children(kind: int, value) -> list[bytes]:
+    """The ids a decoded part points at."""
+    if kind in RAW_KINDS or kind == SITELINK:
+        return []
+    if kind == QUALIFIERS:
+        return [snak for _, snaks in value[0] for snak in snaks]
+    if kind == REFERENCE:
+        return [snak for _, snaks in value[1] for snak in snaks]
+    if kind == STATEMENT:
+        return [value[0], *([value[1]] if value[1] else []), *value[2]]
+    if kind == GROUP:
+        return [entry[2] for entry in value]
+    if kind in (CHUNK, TERMS, SITELINKS):
+        return [entry[1] for entry in value]
+    if kind == ALIASES:
+        return [term for _, terms in value for term in terms]
+    if kind == FORM:
+        return [*([value[1]] if value[1] else []), *value[3]]
+    if kind == SENSE:
+        return [*([value[1]] if value[1] else []), *value[2]]
+    if kind == ROOT:
+        found = [value[key] for key in ROOT_ID_KEYS if value.get(key)]
+        for key in ("claims", "forms", "senses"):
+            found.extend(value.get(key) or ())
+        return found
+    raise ValueError(f"unknown part kind {kind}")
+
+
+class Splitter:
+    """Collects the parts of one or more entities: id -> Part."""
+
+    def __init__(self, content_id: ContentIdFunction):
+        self.content_id = content_id
+        self.parts: dict[bytes, Part] = {}
+
+    def put(self, kind: int, value) -> bytes:
+        data = value if kind in RAW_KINDS else _pack(value)
+        key = self.content_id(kind, data)
+        known = self.parts.get(key)
+        if known is None:
+            self.parts[key] = Part(kind, data, tuple(children(kind, value)))
+        elif known.kind != kind or known.data != data:
+            raise ContentCollision(key.hex())
+        return key
+
+    def entity(self, entity: Entity) -> bytes:
+        """The root id of an entity; hashes and GUIDs must already be filled."""
+        if isinstance(entity, EntitySchema):
+            root = {"type": "schema", "id": entity.id,
+                    "labels": self._plain_terms(entity.labels),
+                    "descriptions": self._plain_terms(entity.descriptions),
+                    "aliases": self._plain_aliases(entity.aliases),
+                    "schemaText": self.put(TEXT, entity.schemaText.encode()),
+                    "version": entity.serializationVersion}
+            return self.put(ROOT, root)
+        root = {"type": entity.__struct_config__.tag, "id": entity.id}
+        if isinstance(entity, Lexeme):
+            root.update(lemmas=self._terms(entity.lemmas),
+                        lexicalCategory=entity.lexicalCategory, language=entity.language,
+                        claims=self._claims(entity.claims, entity.id),
+                        nextFormId=entity.nextFormId, nextSenseId=entity.nextSenseId,
+                        forms=[self._form(form) for form in entity.forms],
+                        senses=[self._sense(sense) for sense in entity.senses])
+            return self.put(ROOT, root)
+        if isinstance(entity, Property):
+            root["datatype"] = entity.datatype
+        root.update(labels=self._terms(entity.labels),
+                    descriptions=self._terms(entity.descriptions),
+                    aliases=self._aliases(entity.aliases),
+                    claims=self._claims(entity.claims, entity.id))
+        if isinstance(entity, Item):
+            root["sitelinks"] = self._sitelinks(entity.sitelinks)
+        return self.put(ROOT, root)
+
+    # -- terms and sitelinks -----------------------------------------------------------------
+
+    def _terms(self, terms: dict):
+        if not terms:
+            return None
+        return self.put(TERMS, [[lang, self.put(TERM, term.value.encode())]
+                                for lang, term in terms.items()])
+
+    def _aliases(self, aliases: dict):
+        if not aliases:
+            return None
+        return self.put(ALIASES, [[lang, [self.put(TERM, t.value.encode()) for t in terms]]
+                                  for lang, terms in aliases.items()])
+
+    def _plain_terms(self, terms: dict):
+        if not terms:
+            return None
+        return self.put(TERMS, [[lang, self.put(TERM, text.encode())]
+                                for lang, text in terms.items()])
+
+    def _plain_aliases(self, aliases: dict):
+        if not aliases:
+            return None
+        return self.put(ALIASES, [[lang, [self.put(TERM, text.encode()) for text in texts]]
+                                  for lang, texts in aliases.items()])
+
+    def _sitelinks(self, sitelinks: dict):
+        if not sitelinks:
+            return None
+        return self.put(SITELINKS, [
+            [site, self.put(SITELINK, [link.site, link.title, link.badges])]
+            for site, link in sitelinks.items()])
+
+    # -- lexeme parts ------------------------------------------------------------------------
+
+    def _form(self, form) -> bytes:
+        return self.put(FORM, [form.id, self._terms(form.representations),
+                               form.grammaticalFeatures, self._claims(form.claims, form.id)])
+
+    def _sense(self, sense) -> bytes:
+        return self.put(SENSE, [sense.id, self._terms(sense.glosses),
+                                self._claims(sense.claims, sense.id)])
+
+    # -- statements --------------------------------------------------------------------------
+
+    def _claims(self, claims: dict, subject) -> list[bytes]:
+        prefix = f"{subject}$" if subject else None
+        groups = []  # (property, group id, boundary key)
+        for prop, statements in claims.items():
+            entries, first = [], None
+            for statement in statements:
+                entries.append(self._entry(statement, prefix))
+                first = first or statement.id or None
+                if len(entries) >= GROUP_MAX or _cut(statement.id or None, GROUP_MASK):
+                    groups.append((prop, self.put(GROUP, entries), first))
+                    entries, first = [], None
+            if entries or not statements:
+                groups.append((prop, self.put(GROUP, entries), first or prop))
+        chunks, current = [], []
+        for prop, group, key in groups:
+            current.append([prop, group])
+            if len(current) >= CHUNK_MAX or _cut(key, CHUNK_MASK):
+                chunks.append(self.put(CHUNK, current))
+                current = []
+        if current:
+            chunks.append(self.put(CHUNK, current))
+        return chunks
+
+    def _entry(self, statement, prefix) -> list:
+        guid = statement.id or None
+        if guid and prefix and guid.startswith(prefix):
+            guid = guid[len(prefix):]  # the subject id is implied; a full GUID keeps its '$'
+        return [guid, RANK_CODES[statement.rank], self._statement(statement)]
+
+    def _statement(self, statement) -> bytes:
+        qualifiers = None
+        if statement.qualifiers:
+            qualifiers = self.put(QUALIFIERS, self._snak_map(
+                statement.qualifiers, statement.qualifiers_order))
+        references = [self.put(REFERENCE, [reference.hash or None, *self._snak_map(
+            reference.snaks, reference.snaks_order)]) for reference in statement.references or ()]
+        return self.put(STATEMENT, [self._snak(statement.mainsnak), qualifiers, references])
+
+    def _snak_map(self, snaks: dict, order) -> list:
+        pairs = [[prop, [self._snak(snak) for snak in group]] for prop, group in snaks.items()]
+        return [pairs, None if order is UNSET or order == list(snaks) else order]
+
+    def _snak(self, snak) -> bytes:
+        return self.put(SNAK, _json(snak))
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def decode_part(kind: int, data: bytes):
+    return data if kind in RAW_KINDS else _unpack(data)
+
+
+class Renderer:
+    """Renders decoded parts (id -> (kind, value)) as entity JSON bytes."""
+
+    def __init__(self, parts: dict):
+        self.parts = parts
+        self.statement_cache: dict[bytes, bytes] = {}
+
+    def value(self, key: bytes):
+        return self.parts[key][1]
+
+    def entity(self, root_id: bytes) -> bytes:
+        root = self.value(root_id)
+        kind = root["type"]
+        if kind == "schema":
+            return self._schema(root)
+        out = [b'{"type":', _json(kind), b',"id":', _json(root["id"])]
+        if kind == "lexeme":
+            out += [b',"lemmas":', self._terms(root["lemmas"]),
+                    b',"lexicalCategory":', _json(root["lexicalCategory"]),
+                    b',"language":', _json(root["language"]),
+                    b',"claims":', self._claims(root["claims"], root["id"]),
+                    b',"nextFormId":', _json(root["nextFormId"]),
+                    b',"nextSenseId":', _json(root["nextSenseId"]),
+                    b',"forms":[', b",".join(self._form(f) for f in root["forms"]),
+                    b'],"senses":[', b",".join(self._sense(s) for s in root["senses"]), b"]}"]
+            return b"".join(out)
+        if kind == "property":
+            out += [b',"datatype":', _json(root["datatype"])]
+        out += [b',"labels":', self._terms(root["labels"]),
+                b',"descriptions":', self._terms(root["descriptions"]),
+                b',"aliases":', self._aliases(root["aliases"]),
+                b',"claims":', self._claims(root["claims"], root["id"])]
+        if kind == "item":
+            out += [b',"sitelinks":', self._sitelinks(root["sitelinks"])]
+        out.append(b"}")
+        return b"".join(out)
+
+    def _schema(self, root) -> bytes:
+        def plain(key):
+            value = root[key]
+            return {} if not value else {lang: self.value(t).decode() for lang, t in self.value(value)}
+
+        aliases = {} if not root["aliases"] else {
+            lang: [self.value(t).decode() for t in terms] for lang, terms in self.value(root["aliases"])}
+        return _json({"type": "ShExC", "id": root["id"], "serializationVersion": root["version"],
+                      "labels": plain("labels"), "descriptions": plain("descriptions"),
+                      "aliases": aliases, "schemaText": self.value(root["schemaText"]).decode()})
+
+    def _term(self, lang: str, key: bytes) -> bytes:
+        return b'{"language":%s,"value":%s}' % (_json(lang), _json(self.value(key).decode()))
+
+    def _terms(self, key) -> bytes:
+        if not key:
+            return b"{}"
+        return b"{" + b",".join(b"%s:%s" % (_json(lang), self._term(lang, term))
+                                for lang, term in self.value(key)) + b"}"
+
+    def _aliases(self, key) -> bytes:
+        if not key:
+            return b"{}"
+        return b"{" + b",".join(
+            b"%s:[%s]" % (_json(lang), b",".join(self._term(lang, t) for t in terms))
+            for lang, terms in self.value(key)) + b"}"
+
+    def _sitelinks(self, key) -> bytes:
+        if not key:
+            return b"{}"
+        parts = []
+        for site, link in self.value(key):
+            site_id, title, badges = self.value(link)
+            parts.append(b'%s:{"site":%s,"title":%s,"badges":%s}' % (
+                _json(site), _json(site_id), _json(title), _json(badges)))
+        return b"{" + b",".join(parts) + b"}"
+
+    def _form(self, key) -> bytes:
+        form_id, reps, features, claims = self.value(key)
+        return b'{"id":%s,"representations":%s,"grammaticalFeatures":%s,"claims":%s}' % (
+            _json(form_id), self._terms(reps), _json(features), self._claims(claims, form_id))
+
+    def _sense(self, key) -> bytes:
+        sense_id, glosses, claims = self.value(key)
+        return b'{"id":%s,"glosses":%s,"claims":%s}' % (
+            _json(sense_id), self._terms(glosses), self._claims(claims, sense_id))
+
+    def _claims(self, chunks, subject) -> bytes:
+        by_property: dict[str, list[bytes]] = {}
+        prefix = f"{subject}$" if subject else ""
+        for chunk in chunks or ():
+            for prop, group in self.value(chunk):
+                statements = by_property.setdefault(prop, [])
+                for guid, rank, statement in self.value(group):
+                    if guid is not None and "$" not in guid:
+                        guid = prefix + guid
+                    statements.append(self._statement(statement, guid, RANKS[rank]))
+        return b"{" + b",".join(b"%s:[%s]" % (_json(prop), b",".join(statements))
+                                for prop, statements in by_property.items()) + b"}"
+
+    def _statement(self, key: bytes, guid, rank: str) -> bytes:
+        body = self.statement_cache.get(key)
+        if body is None:
+            body = self.statement_cache[key] = self._statement_body(key)
+        mainsnak, middle, references = body
+        out = [b'{"mainsnak":', mainsnak, b',"type":"statement"', middle]
+        if guid is not None:
+            out += [b',"id":', _json(guid)]
+        out += [b',"rank":"', rank.encode(), b'"', references, b"}"]
+        return b"".join(out)
+
+    def _statement_body(self, key: bytes):
+        mainsnak, qualifiers, references = self.value(key)
+        middle = b""
+        if qualifiers:
+            pairs, order = self.value(qualifiers)
+            middle = b',"qualifiers":%s,"qualifiers-order":%s' % (
+                self._snak_map(pairs), _json(order or [p for p, _ in pairs]))
+        refs = b""
+        if references:
+            refs = b',"references":[' + b",".join(self._reference(r) for r in references) + b"]"
+        return self.value(mainsnak), middle, refs
+
+    def _reference(self, key: bytes) -> bytes:
+        ref_hash, pairs, order = self.value(key)
+        head = b'{"hash":%s,' % _json(ref_hash) if ref_hash else b"{"
+        return head + b'"snaks":%s,"snaks-order":%s}' % (
+            self._snak_map(pairs), _json(order or [p for p, _ in pairs]))
+
+    def _snak_map(self, pairs) -> bytes:
+        return b"{" + b",".join(b"%s:[%s]" % (_json(prop), b",".join(self.value(s) for s in snaks))
+                                for prop, snaks in pairs) + b"}"

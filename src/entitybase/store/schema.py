@@ -1,0 +1,140 @@
+"""The metadata tables and their versioned migrations.
+
+Portable SQLAlchemy Core: no backend-specific types or statements here. Content ids are
+32-character hex strings (128 bits); integers that may exceed 2^31 are BigInteger (signed
+64-bit everywhere, which also suits SQLite).
+"""
+
+import sqlalchemy as sa
+
+SCHEMA_VERSION = 1
+
+metadata = sa.MetaData()
+
+meta = sa.Table(
+    "eb_meta", metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("value", sa.String(255), nullable=False),
+)
+
+# Content-addressed parts: small ones inline, large ones (data NULL) in the blob store.
+content = sa.Table(
+    "eb_content", metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("kind", sa.SmallInteger, nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("refs", sa.BigInteger, nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=True),
+)
+
+# Immutable revision rows; the manifest is NULL on a redirect revision.
+revision = sa.Table(
+    "eb_revision", metadata,
+    sa.Column("revision_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("entity_id", sa.String(32), nullable=False),
+    sa.Column("parent_id", sa.BigInteger, nullable=True),
+    sa.Column("timestamp", sa.String(20), nullable=False),
+    sa.Column("user_id", sa.BigInteger, nullable=True),
+    sa.Column("user_name", sa.String(255), nullable=True),
+    sa.Column("comment", sa.Text, nullable=False),
+    sa.Column("tags", sa.Text, nullable=False),
+    sa.Column("bot", sa.Boolean, nullable=False),
+    sa.Column("edit_type", sa.String(32), nullable=False),
+    sa.Column("manifest_id", sa.String(32), nullable=True),
+    sa.Column("redirect_to", sa.String(32), nullable=True),
+    sa.Index("eb_revision_entity", "entity_id", "revision_id"),
+)
+
+# One row per entity: its head revision (compare-and-swap target) and page id.
+head = sa.Table(
+    "eb_head", metadata,
+    sa.Column("entity_id", sa.String(32), primary_key=True),
+    sa.Column("entity_type", sa.String(16), nullable=False),
+    sa.Column("revision_id", sa.BigInteger, nullable=False),
+    sa.Column("page_id", sa.BigInteger, nullable=False),
+    sa.Column("redirect_to", sa.String(32), nullable=True),
+)
+
+# Counters: revision ids, page ids, entity numbers per type. Never decrease.
+sequence = sa.Table(
+    "eb_sequence", metadata,
+    sa.Column("name", sa.String(32), primary_key=True),
+    sa.Column("value", sa.BigInteger, nullable=False),
+)
+
+outbox = sa.Table(
+    "eb_outbox", metadata,
+    sa.Column("event_id", sa.BigInteger().with_variant(sa.Integer, "sqlite"),
+              primary_key=True, autoincrement=True),
+    sa.Column("entity_id", sa.String(32), nullable=False),
+    sa.Column("revision_id", sa.BigInteger, nullable=False),
+    sa.Column("event_type", sa.String(32), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("delivered", sa.Boolean, nullable=False, default=False),
+)
+
+# Global uniqueness keys (sitelink site+title, label+description, property label): the
+# key is a hash so that index entries stay short on every backend.
+unique_key = sa.Table(
+    "eb_unique_key", metadata,
+    sa.Column("kind", sa.String(16), primary_key=True),
+    sa.Column("scope", sa.String(64), primary_key=True),
+    sa.Column("key_hash", sa.String(32), primary_key=True),
+    sa.Column("entity_id", sa.String(32), nullable=False),
+    sa.Index("eb_unique_key_entity", "entity_id"),
+)
+
+site = sa.Table(
+    "eb_site", metadata,
+    sa.Column("site_id", sa.String(64), primary_key=True),
+    sa.Column("site_group", sa.String(64), nullable=False),
+    sa.Column("language", sa.String(64), nullable=False),
+    sa.Column("rdf_language", sa.String(64), nullable=False),
+    sa.Column("url_pattern", sa.Text, nullable=False),
+    sa.Column("file_path", sa.Text, nullable=True),
+    sa.Column("sitelinks", sa.Boolean, nullable=False),
+    sa.Column("flags", sa.Text, nullable=False),
+)
+
+language = sa.Table(
+    "eb_language", metadata,
+    sa.Column("code", sa.String(64), primary_key=True),
+    sa.Column("rdf", sa.String(64), nullable=False),
+    sa.Column("chain", sa.Text, nullable=False),
+)
+
+user = sa.Table(
+    "eb_user", metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"),
+              primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(255), nullable=False, unique=True),
+    sa.Column("admin", sa.Boolean, nullable=False),
+    sa.Column("bot", sa.Boolean, nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created", sa.String(20), nullable=False),
+)
+
+# version -> tables that version added. Later versions append here (and may add ALTERs).
+MIGRATIONS = {
+    1: [meta, content, revision, head, sequence, outbox, unique_key, site, language, user],
+}
+
+
+def schema_version(conn: sa.Connection) -> int:
+    if not sa.inspect(conn).has_table(meta.name):
+        return 0
+    row = conn.execute(sa.select(meta.c.value).where(meta.c.name == "schema_version")).first()
+    return int(row[0]) if row else 0
+
+
+def migrate(conn: sa.Connection) -> tuple[int, int]:
+    """Bring the schema up to SCHEMA_VERSION inside the caller's transaction."""
+    before = schema_version(conn)
+    if before > SCHEMA_VERSION:
+        raise RuntimeError(f"database schema {before} is newer than this code ({SCHEMA_VERSION})")
+    for version in range(before + 1, SCHEMA_VERSION + 1):
+        for table in MIGRATIONS[version]:
+            table.create(conn, checkfirst=True)
+        conn.execute(sa.delete(meta).where(meta.c.name == "schema_version"))
+        conn.execute(sa.insert(meta).values(name="schema_version", value=str(version)))
+    return before, SCHEMA_VERSION

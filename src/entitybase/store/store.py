@@ -1,0 +1,300 @@
+"""The store: content-addressed parts plus metadata tables, behind small methods.
+
+No business rules live here: callers decide what to write; the store writes it atomically
+and reports what it found (a failed compare-and-swap, an existing key owner).
+"""
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from . import schema as t
+from .blobs import LocalBlobs
+from .contents import BATCH, ContentIdFunction, ContentStore, Part, blake2b_id
+from .engine import sqlite_engines
+from .layout import Renderer, Splitter, children, decode_part
+
+
+class Transaction:
+    """A write transaction; parts it stored enter the cache only after commit."""
+
+    def __init__(self, conn: sa.Connection):
+        self.conn = conn
+        self.cache_entries: list = []
+
+
+class Store:
+    def __init__(self, data_dir: Path | str, content_id: ContentIdFunction = blake2b_id,
+                 blob_threshold: int = 256 * 1024):
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.reader, self.writer = sqlite_engines(self.data_dir / "entitybase.sqlite")
+        self.contents = ContentStore(LocalBlobs(self.data_dir / "blobs"), content_id,
+                                     blob_threshold)
+        self.migrate()
+
+    def close(self) -> None:
+        self.reader.dispose()
+        self.writer.dispose()
+
+    def migrate(self) -> tuple[int, int]:
+        with self.writer.begin() as conn:
+            return t.migrate(conn)
+
+    # -- transactions ------------------------------------------------------------------------
+
+    @contextmanager
+    def read(self) -> Iterator[sa.Connection]:
+        with self.reader.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Transaction]:
+        with self.writer.begin() as conn:
+            tx = Transaction(conn)
+            yield tx
+        self.contents.known.add(tx.cache_entries)
+
+    # -- entity content ----------------------------------------------------------------------
+
+    def splitter(self) -> Splitter:
+        return Splitter(self.contents.content_id)
+
+    def prepare_parts(self, parts: dict[bytes, Part]) -> None:
+        """Before the transaction: write large parts to the blob store."""
+        self.contents.write_blobs(parts)
+
+    def put_parts(self, tx: Transaction, parts: dict[bytes, Part], roots: Iterable[bytes]):
+        """Store new parts and count references; `roots` are referenced by revision rows."""
+        tx.cache_entries += self.contents.put(tx.conn, parts, Counter(roots))
+
+    def load_parts(self, conn: sa.Connection, root_id: bytes) -> dict:
+        """Every part under a root, level by level: id -> (kind, decoded value)."""
+        decoded, level = {}, [root_id]
+        while level:
+            wanted = list(dict.fromkeys(key for key in level if key not in decoded))
+            level = []
+            for key, (kind, data) in self.contents.get(conn, wanted).items():
+                value = decode_part(kind, data)
+                decoded[key] = (kind, value)
+                level.extend(children(kind, value))
+        return decoded
+
+    def render(self, conn: sa.Connection, manifest_id: str) -> bytes:
+        """Entity JSON (internal form, hashes as stored) of a manifest."""
+        root = bytes.fromhex(manifest_id)
+        return Renderer(self.load_parts(conn, root)).entity(root)
+
+    def root(self, conn: sa.Connection, manifest_id: str) -> dict:
+        """The decoded root manifest (type, id, datatype, part ids)."""
+        key = bytes.fromhex(manifest_id)
+        kind, data = self.contents.get(conn, [key])[key]
+        return decode_part(kind, data)
+
+    def get_parts(self, conn: sa.Connection, ids: list[str]) -> dict[str, tuple[int, bytes]]:
+        """Raw parts by hex id; unknown ids are left out."""
+        keys = [bytes.fromhex(i) for i in ids]
+        loaded = self.contents._load(conn, [k for k in keys if not self.contents.known.get(k)])
+        found = {k: self.contents.known.get(k) for k in keys if self.contents.known.get(k)}
+        found.update(loaded)
+        return {key.hex(): value for key, value in found.items()}
+
+    # -- heads and revisions -----------------------------------------------------------------
+
+    def head(self, conn: sa.Connection, entity_id: str):
+        return conn.execute(sa.select(t.head).where(t.head.c.entity_id == entity_id)).first()
+
+    def heads(self, conn: sa.Connection, entity_ids: list[str]) -> dict:
+        found = {}
+        for start in range(0, len(entity_ids), BATCH):
+            batch = entity_ids[start:start + BATCH]
+            for row in conn.execute(sa.select(t.head).where(t.head.c.entity_id.in_(batch))):
+                found[row.entity_id] = row
+        return found
+
+    def insert_head(self, tx: Transaction, **row) -> None:
+        tx.conn.execute(sa.insert(t.head).values(**row))
+
+    def swap_head(self, tx: Transaction, entity_id: str, expected: int, **values) -> bool:
+        """Compare-and-swap: move the head only if it still is `expected`."""
+        result = tx.conn.execute(sa.update(t.head).where(
+            t.head.c.entity_id == entity_id, t.head.c.revision_id == expected).values(**values))
+        return result.rowcount == 1
+
+    def insert_revisions(self, tx: Transaction, rows: list[dict]) -> None:
+        for row in rows:
+            row["tags"] = json.dumps(row.get("tags") or [])
+        for start in range(0, len(rows), BATCH):
+            tx.conn.execute(sa.insert(t.revision), rows[start:start + BATCH])
+
+    def revision(self, conn: sa.Connection, revision_id: int):
+        return conn.execute(
+            sa.select(t.revision).where(t.revision.c.revision_id == revision_id)).first()
+
+    def existing_revisions(self, conn: sa.Connection, revision_ids: list[int]) -> dict:
+        found = {}
+        for start in range(0, len(revision_ids), BATCH):
+            batch = revision_ids[start:start + BATCH]
+            query = sa.select(t.revision.c.revision_id, t.revision.c.entity_id).where(
+                t.revision.c.revision_id.in_(batch))
+            found.update(dict(conn.execute(query).all()))
+        return found
+
+    def revisions_of_type(self, conn: sa.Connection, revision_ids: list[int],
+                          edit_type: str) -> set[int]:
+        """Which of these revisions have the given edit type."""
+        found = set()
+        for start in range(0, len(revision_ids), BATCH):
+            query = sa.select(t.revision.c.revision_id).where(
+                t.revision.c.revision_id.in_(revision_ids[start:start + BATCH]),
+                t.revision.c.edit_type == edit_type)
+            found.update(conn.execute(query).scalars())
+        return found
+
+    def has_manifest(self, conn: sa.Connection, entity_id: str, manifest_id: str) -> bool:
+        query = sa.select(t.revision.c.revision_id).where(
+            t.revision.c.entity_id == entity_id, t.revision.c.manifest_id == manifest_id).limit(1)
+        return conn.execute(query).first() is not None
+
+    def revision_ids(self, conn: sa.Connection, entity_ids: list[str]) -> dict[str, list[int]]:
+        """Entity id -> its revision ids."""
+        found: dict[str, list[int]] = {}
+        for start in range(0, len(entity_ids), BATCH):
+            query = sa.select(t.revision.c.entity_id, t.revision.c.revision_id).where(
+                t.revision.c.entity_id.in_(entity_ids[start:start + BATCH]))
+            for entity_id, revision_id in conn.execute(query):
+                found.setdefault(entity_id, []).append(revision_id)
+        return found
+
+    def previous_revision(self, conn: sa.Connection, entity_id: str, before: int):
+        query = sa.select(sa.func.max(t.revision.c.revision_id)).where(
+            t.revision.c.entity_id == entity_id, t.revision.c.revision_id < before)
+        return conn.execute(query).scalar()
+
+    def history(self, conn: sa.Connection, entity_id: str, limit: int, before: int | None):
+        query = sa.select(t.revision).where(t.revision.c.entity_id == entity_id)
+        if before is not None:
+            query = query.where(t.revision.c.revision_id < before)
+        query = query.order_by(t.revision.c.revision_id.desc()).limit(limit)
+        return conn.execute(query).all()
+
+    # -- sequences ---------------------------------------------------------------------------
+
+    def next_value(self, conn: sa.Connection, name: str, minimum: int = 1) -> int:
+        """Increment a counter and return its new value (at least `minimum`)."""
+        self.raise_sequence(conn, name, minimum - 1)
+        conn.execute(sa.update(t.sequence).where(t.sequence.c.name == name)
+                     .values(value=t.sequence.c.value + 1))
+        return conn.execute(sa.select(t.sequence.c.value).where(t.sequence.c.name == name)).scalar()
+
+    def raise_sequence(self, conn: sa.Connection, name: str, at_least: int) -> None:
+        """Make sure a counter is at least `at_least` (never lowers it)."""
+        updated = conn.execute(sa.update(t.sequence).where(
+            t.sequence.c.name == name, t.sequence.c.value < at_least).values(value=at_least))
+        if updated.rowcount == 0 and conn.execute(sa.select(t.sequence.c.value).where(
+                t.sequence.c.name == name)).first() is None:
+            conn.execute(sa.insert(t.sequence).values(name=name, value=at_least))
+
+    # -- outbox ------------------------------------------------------------------------------
+
+    def add_events(self, tx: Transaction, events: list[dict]) -> None:
+        rows = [{"entity_id": e["entity_id"], "revision_id": e["revision_id"],
+                 "event_type": e["type"], "payload": json.dumps(e), "delivered": False}
+                for e in events]
+        for start in range(0, len(rows), BATCH):
+            tx.conn.execute(sa.insert(t.outbox), rows[start:start + BATCH])
+
+    def events(self, conn: sa.Connection, after: int = 0, limit: int = 100) -> list[dict]:
+        rows = conn.execute(sa.select(t.outbox).where(t.outbox.c.event_id > after)
+                            .order_by(t.outbox.c.event_id).limit(limit))
+        return [{"event_id": row.event_id, **json.loads(row.payload)} for row in rows]
+
+    # -- uniqueness keys ---------------------------------------------------------------------
+
+    def key_owners(self, conn: sa.Connection, keys: Iterable[tuple[str, str, str]]) -> dict:
+        """(kind, scope, key_hash) -> entity id, for the keys that have an owner."""
+        wanted = set(keys)
+        found = {}
+        hashes = sorted({key_hash for _, _, key_hash in wanted})
+        for start in range(0, len(hashes), BATCH):
+            query = sa.select(t.unique_key).where(
+                t.unique_key.c.key_hash.in_(hashes[start:start + BATCH]))
+            for row in conn.execute(query):
+                key = (row.kind, row.scope, row.key_hash)
+                if key in wanted:
+                    found[key] = row.entity_id
+        return found
+
+    def set_keys(self, tx: Transaction, entity_id: str, removed: Iterable, added: Iterable):
+        removed = list(removed)
+        if removed:
+            tx.conn.execute(sa.delete(t.unique_key).where(
+                t.unique_key.c.entity_id == sa.bindparam("owner"),
+                t.unique_key.c.kind == sa.bindparam("k"),
+                t.unique_key.c.scope == sa.bindparam("s"),
+                t.unique_key.c.key_hash == sa.bindparam("h")),
+                [{"owner": entity_id, "k": k, "s": s, "h": h} for k, s, h in removed])
+        rows = [{"kind": k, "scope": s, "key_hash": h, "entity_id": entity_id}
+                for k, s, h in added]
+        if rows:
+            tx.conn.execute(sa.insert(t.unique_key), rows)
+
+    def delete_keys(self, tx: Transaction, entity_ids: list[str]) -> None:
+        for start in range(0, len(entity_ids), BATCH):
+            tx.conn.execute(sa.delete(t.unique_key).where(
+                t.unique_key.c.entity_id.in_(entity_ids[start:start + BATCH])))
+
+    # -- sites, languages, users -------------------------------------------------------------
+
+    def replace_sites(self, rows: list[dict]) -> None:
+        with self.write() as tx:
+            tx.conn.execute(sa.delete(t.site))
+            if rows:
+                tx.conn.execute(sa.insert(t.site), rows)
+
+    def sites(self, conn: sa.Connection) -> list:
+        return conn.execute(sa.select(t.site)).all()
+
+    def replace_languages(self, rows: list[dict]) -> None:
+        with self.write() as tx:
+            tx.conn.execute(sa.delete(t.language))
+            if rows:
+                tx.conn.execute(sa.insert(t.language), rows)
+
+    def languages(self, conn: sa.Connection) -> list:
+        return conn.execute(sa.select(t.language)).all()
+
+    def add_user(self, **row) -> int:
+        with self.write() as tx:
+            return tx.conn.execute(sa.insert(t.user).values(**row)).inserted_primary_key[0]
+
+    def user_by_token(self, conn: sa.Connection, token_hash: str):
+        return conn.execute(sa.select(t.user).where(t.user.c.token_hash == token_hash)).first()
+
+    def user_by_name(self, conn: sa.Connection, name: str):
+        return conn.execute(sa.select(t.user).where(t.user.c.name == name)).first()
+
+    # -- statistics --------------------------------------------------------------------------
+
+    def content_stats(self, conn: sa.Connection) -> dict:
+        """Per kind: parts stored, their bytes and the references to them."""
+        query = sa.select(t.content.c.kind, sa.func.count(), sa.func.sum(t.content.c.size),
+                          sa.func.sum(t.content.c.refs)).group_by(t.content.c.kind)
+        return {kind: {"parts": n, "bytes": int(size or 0), "references": int(refs or 0)}
+                for kind, n, size, refs in conn.execute(query)}
+
+    def logical_bytes(self, conn: sa.Connection) -> int:
+        """Bytes of stored parts plus revision rows (fixed columns counted at 8 bytes each)."""
+        parts = conn.execute(sa.select(sa.func.sum(t.content.c.size))).scalar() or 0
+        r = t.revision.c
+        rows = conn.execute(sa.select(
+            sa.func.count(), sa.func.sum(
+                sa.func.length(r.entity_id) + sa.func.length(r.timestamp)
+                + sa.func.coalesce(sa.func.length(r.user_name), 0) + sa.func.length(r.comment)
+                + sa.func.length(r.tags) + sa.func.length(r.edit_type)
+                + sa.func.coalesce(sa.func.length(r.manifest_id), 0) / 2))).first()
+        return int(parts) + int(rows[0]) * 8 * 5 + int(rows[1] or 0)
