@@ -233,14 +233,18 @@ def _dump_statements(claims: dict) -> None:
                 _strip_snak_hashes(reference["snaks"])
 
 
-def write_dump_line(entity: Entity, meta: PageMeta | None = None) -> bytes:
-    """One line of a JSON dump (dumpJson.php): main and reference snaks without hashes,
-    `lastrevid` last; non-ASCII as UTF-8."""
+def write_dump_line(entity: Entity, meta: PageMeta | None = None,
+                    page_metadata: bool = False) -> bytes:
+    """One entity of a JSON dump (dumpJson.php), non-ASCII as UTF-8: main and reference
+    snaks without hashes, then `lastrevid` (or all page metadata) after the entity."""
     data = to_builtins(entity)
     for owner in (data, *data.get("forms", ()), *data.get("senses", ())):
         _dump_statements(owner.get("claims", {}))
-    if meta is not None and meta.lastrevid is not UNSET:
-        data["lastrevid"] = meta.lastrevid
+    if meta is not None:
+        fields = msgspec.to_builtins(meta)
+        fields.pop("redirects", None)
+        data.update(fields if page_metadata else
+                    {"lastrevid": fields["lastrevid"]} if "lastrevid" in fields else {})
     return _php_floats(_encode(data))
 
 
