@@ -2,6 +2,7 @@
 
 import pytest
 
+from entitybase.rdf import InMemoryLookup
 from entitybase.rdf import flavors as F
 
 from .wikibase_fixtures import (
@@ -89,3 +90,29 @@ def test_redirect(lookup):
     builder.add_redirect("Q11", "Q1")
     assert lines_of(builder.drain()) == [
         "<http://acme.test/Q11> <http://www.w3.org/2002/07/owl#sameAs> <http://acme.test/Q1> ."]
+
+
+def test_property_declaration(data, lookup):
+    """PropertyRdfBuilderTest: P2_all."""
+    prop = load_entity(data / "entities" / "P2.json")
+    builder = new_builder(lookup, F.ALL)
+    builder.add_property_declaration(prop.id, prop.datatype)
+    assert lines_of(builder.drain()) == read_dataset(data / "PropertyRdfBuilder", "P2_all")
+
+
+def test_property_stub(data):
+    """PropertyStubRdfBuilder: terms in every language, then the declaration."""
+    prop = load_entity(data / "entities" / "P2.json")
+    lookup = InMemoryLookup()
+    lookup.add_entity(prop)
+    builder = new_builder(lookup, F.ALL)
+    builder.add_stub_components(prop.id)
+    assert lines_of(builder.drain()) == read_dataset(data / "PropertyRdfBuilder", "P2_terms")
+
+
+@pytest.mark.parametrize("flags", [0, F.ALL])
+def test_item_terms(data, lookup, flags):
+    """TermsRdfBuilderTest: Q2_terms (labels, descriptions, aliases in every language)."""
+    builder = new_builder(lookup, flags)
+    builder.add_components(load_entity(data / "entities" / "Q2.json"))
+    assert lines_of(builder.drain()) == read_dataset(data / "TermsRdfBuilder", "Q2_terms")

@@ -202,7 +202,7 @@ class RdfBuilder:
         elif isinstance(entity, Property):
             self._statements(entity_id, entity.claims)
             self._terms(entity)
-            self._property_declaration(entity_id, entity.datatype)
+            self.add_property_declaration(entity_id, entity.datatype)
         elif isinstance(entity, Lexeme):
             self._statements(entity_id, entity.claims)
             self._lexeme(entity)
@@ -547,7 +547,7 @@ class RdfBuilder:
 
     # properties
 
-    def _property_declaration(self, property_id: str, datatype: str | None) -> None:
+    def add_property_declaration(self, property_id: str, datatype: str | None) -> None:
         """`wikibase:propertyType`, the predicates of the property, their OWL types and the
         `wdno:` class (PropertySpecificComponentsRdfBuilder)."""
         w, t = self.w, self.t
@@ -681,7 +681,7 @@ class RdfBuilder:
         elif kind == "property":
             self._labels(subject, lookup.labels(entity_id, None))
             self._descriptions(subject, lookup.descriptions(entity_id, None))
-            self._property_declaration(entity_id, lookup.property_datatype(entity_id))
+            self.add_property_declaration(entity_id, lookup.property_datatype(entity_id))
         elif kind == "lexeme":
             self._lemmas(subject, "LexicalEntry", "wikibase", "lemma", lookup.lemmas(entity_id))
         elif kind == "form":
