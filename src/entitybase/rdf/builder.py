@@ -152,8 +152,12 @@ class RdfBuilder:
         if not self.flags & F.PAGE_PROPS:
             return
         w, t = self.w, self.t
+        wanted = self.voc.page_properties
+        props = [(name, count) for name, count in self._page_props(entity) if name in wanted]
+        if not props:
+            return
         w.about(t.res("data", entity.id))
-        for name, count in self._page_props(entity):
+        for name, count in props:
             w.say(t.res("wikibase", name))
             w.obj(t.typed(str(count), "xsd", "integer"))
 
@@ -202,7 +206,8 @@ class RdfBuilder:
         elif isinstance(entity, Property):
             self._statements(entity_id, entity.claims)
             self._terms(entity)
-            self.add_property_declaration(entity_id, entity.datatype)
+            datatype = self.lookup.property_datatype(entity_id) or entity.datatype
+            self.add_property_declaration(entity_id, datatype)
         elif isinstance(entity, Lexeme):
             self._statements(entity_id, entity.claims)
             self._lexeme(entity)

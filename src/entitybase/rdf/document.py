@@ -5,6 +5,7 @@ from collections.abc import Iterator, Sequence
 from ..model import Entity, PageMeta
 from . import flavors as F
 from .builder import RdfBuilder
+from .dedupe import HashDedupeBag
 from .lookup import RdfLookup
 from .vocabulary import WIKIDATA, Vocabulary
 from .writers import WRITERS, Writer
@@ -50,7 +51,7 @@ class RdfDumpWriter:
     def __init__(self, lookup: RdfLookup, *, format: str = "ttl",
                  flavor: str | int = "full-dump", vocabulary: Vocabulary = WIKIDATA):
         self.builder = RdfBuilder(new_writer(format, vocabulary), lookup,
-                                  F.flavor_flags(flavor), vocabulary)
+                                  F.flavor_flags(flavor), vocabulary, seen=HashDedupeBag())
 
     def header(self, timestamp: int = 0) -> str:
         """Prefixes (Turtle) and the `wikibase:Dump` description."""
@@ -65,6 +66,7 @@ class RdfDumpWriter:
         builder.add_page_props(entity)
         builder.add_entity(entity)
         builder.resolve_mentioned()
+        builder.resolved.clear()  # keep memory flat: entities are not revisited in a dump
         return builder.drain()
 
     def redirect(self, source: str, target: str) -> str:

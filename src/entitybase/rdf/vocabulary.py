@@ -54,6 +54,9 @@ class Vocabulary:
     data_uri: str = "https://www.wikidata.org/wiki/Special:EntityData/"
     source_name: str = "wikidata"
     license_uri: str = CC0
+    # Page properties written on the data document (Wikidata's wb-claims, wb-sitelinks,
+    # wb-identifiers), in this order; a plain Wikibase configures none.
+    page_properties: tuple[str, ...] = ("statements", "sitelinks", "identifiers")
     namespaces: dict[str, str] = field(init=False, compare=False)
 
     def __post_init__(self):
