@@ -129,8 +129,9 @@ class RdfBuilder:
         w.say(t.res("owl", "imports"))
         w.obj(t.iri(ONTOLOGY_URI))
 
-    def add_revision_info(self, entity_id: str, revision: int, timestamp: str) -> None:
-        """The data document: `data:Q42 a schema:Dataset; schema:version …`."""
+    def add_revision_info(self, entity_id: str, revision: int, timestamp: str | None) -> None:
+        """The data document: `data:Q42 a schema:Dataset; schema:version …` (without
+        `schema:dateModified` when the time of the revision is unknown)."""
         w, t = self.w, self.t
         w.about(t.res("data", entity_id))
         w.say(self.a)
@@ -144,6 +145,8 @@ class RdfBuilder:
             w.obj(t.text(FORMAT_VERSION))
         w.say(t.res("schema", "version"))
         w.obj(t.typed(str(revision), "xsd", "integer"))
+        if not timestamp:
+            return
         w.say(t.res("schema", "dateModified"))
         w.obj(t.typed(iso_timestamp(timestamp), "xsd", "dateTime"))
 

@@ -32,7 +32,7 @@ def entity_rdf(entity: Entity, meta: PageMeta | None, lookup: RdfLookup, *,
                          vocabulary)
     builder.start_document()
     if meta is not None and meta.lastrevid:
-        builder.add_revision_info(entity.id, meta.lastrevid, meta.modified)
+        builder.add_revision_info(entity.id, meta.lastrevid, meta.modified or None)
     builder.add_page_props(entity)
     builder.add_entity(entity)
     builder.resolve_mentioned()
@@ -62,7 +62,7 @@ class RdfDumpWriter:
     def entity(self, entity: Entity, meta: PageMeta | None = None) -> str:
         builder = self.builder
         if meta is not None and meta.lastrevid:
-            builder.add_revision_info(entity.id, meta.lastrevid, meta.modified)
+            builder.add_revision_info(entity.id, meta.lastrevid, meta.modified or None)
         builder.add_page_props(entity)
         builder.add_entity(entity)
         builder.resolve_mentioned()

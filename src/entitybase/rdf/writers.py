@@ -7,6 +7,9 @@ the main output when drained: Wikibase writes value nodes and references through
 """
 
 import re
+from functools import lru_cache
+
+from .languages import rdf_language_code
 
 _IRI_ESCAPES = str.maketrans({
     " ": "%20", '"': "%22", "<": "%3C", ">": "%3E", "\\": "%5C", "`": "%60", "^": "%5E",
@@ -17,7 +20,21 @@ _CONTROL.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r"
 _LITERAL_ESCAPES = str.maketrans({**_CONTROL, ord('"'): '\\"', ord("\\"): "\\\\"})
 _NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\]')
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_LANGUAGE = re.compile(r"^[0-9A-Za-z-]{2,}$")
+_LANGUAGE = re.compile(r"^[0-9A-Za-z-]{2,}$")  # purtle's test; otherwise no tag at all
+_BCP47 = re.compile(r"^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*$")
+
+
+@lru_cache(maxsize=4096)
+def language_tag(code: str) -> str | None:
+    """The tag written for a language code: the code itself, as Wikibase writes it, unless
+    RDF parsers would reject it (`zh-classical`: a subtag longer than 8 characters); then
+    Wikibase's canonical tag for it (`lzh`)."""
+    if not _LANGUAGE.match(code):
+        return None
+    if _BCP47.match(code):
+        return code
+    canonical = rdf_language_code(code)
+    return canonical if _BCP47.match(canonical) else None
 
 
 def escape_iri(iri: str) -> str:
@@ -57,8 +74,10 @@ class Terms:
 
     def text(self, text: str, language: str | None = None) -> str:
         literal = f'"{self._literal(text)}"'
-        if language is not None and _LANGUAGE.match(language):
-            return f"{literal}@{language}"
+        if language is not None:
+            tag = language_tag(language)
+            if tag is not None:
+                return f"{literal}@{tag}"
         return literal
 
     def typed(self, value: str, ns: str, local: str) -> str:
