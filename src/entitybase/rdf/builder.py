@@ -4,6 +4,7 @@ value builders of Wikibase and WikibaseLexeme), writing through a purtle-style w
 import hashlib
 import re
 from collections import deque
+from functools import lru_cache
 from datetime import datetime, timezone
 from urllib.parse import quote, quote_plus, urlsplit
 
@@ -25,7 +26,7 @@ from .vocabulary import (
     COMMONS_DATA_URI, EARTH, FORMAT_VERSION, MEDIA_URI, NORMALIZED_NAMESPACE, OBJECT_DATATYPES,
     ONE_ENTITY, ONTOLOGY_URI, VALUE_NAMESPACE, WIKIDATA, Vocabulary, datatype_uri,
 )
-from .writers import Writer
+from .writers import Terms, Writer
 
 _LABEL_PREDICATES = (("rdfs", "label"), ("skos", "prefLabel"), ("schema", "name"))
 _RANKS = {"preferred": "PreferredRank", "normal": "NormalRank", "deprecated": "DeprecatedRank"}
@@ -69,6 +70,46 @@ def iso_timestamp(timestamp: str | int) -> str:
         t = timestamp
         return f"{t[:4]}-{t[4:6]}-{t[6:8]}T{t[8:10]}:{t[10:12]}:{t[12:]}Z"
     return timestamp
+
+
+@lru_cache(maxsize=16384)
+def _declaration(t: Terms, voc: Vocabulary, property_id: str,
+                 datatype: str | None) -> tuple[tuple[str, str, str], ...]:
+    """The triples declaring a property: the same for every document, so computed once."""
+    wd = t.res("wd", property_id)
+    triples = [(wd, t.res("wikibase", "propertyType"), t.iri(datatype_uri(datatype or "unknown")))]
+    normalized = {"quantity": "DatatypeProperty", "external-id": "ObjectProperty"}.get(
+        datatype or "")
+    links = [("directClaim", "wdt"), ("claim", "p"), ("statementProperty", "ps"),
+             ("statementValue", "psv"), ("qualifier", "pq"), ("qualifierValue", "pqv"),
+             ("reference", "pr"), ("referenceValue", "prv"), ("novalue", "wdno")]
+    if normalized:
+        links += [("directClaimNormalized", "wdtn"), ("statementValueNormalized", "psn"),
+                  ("qualifierValueNormalized", "pqn"), ("referenceValueNormalized", "prn")]
+    triples += [(wd, t.res("wikibase", predicate), t.res(ns, property_id))
+                for predicate, ns in links]
+    simple = "ObjectProperty" if datatype in OBJECT_DATATYPES else "DatatypeProperty"
+    owl_types = [("p", "ObjectProperty"), ("psv", "ObjectProperty"), ("pqv", "ObjectProperty"),
+                 ("prv", "ObjectProperty"), ("wdt", simple), ("ps", simple), ("pq", simple),
+                 ("pr", simple)]
+    if normalized:
+        owl_types += [("psn", "ObjectProperty"), ("pqn", "ObjectProperty"),
+                      ("prn", "ObjectProperty"), ("wdtn", normalized)]
+    triples += [(t.res(ns, property_id), t.a, t.res("owl", owl_type))
+                for ns, owl_type in owl_types]
+    # The wdno: class is the complement of having a value; its restriction's blank node
+    # label is Wikibase's stable md5 of "owl:complementOf-<source>-<property>".
+    text = f"owl:complementOf-{voc.source_name}-{property_id}"
+    restriction = t.blank(hashlib.md5(text.encode()).hexdigest())
+    novalue = t.res("wdno", property_id)
+    triples += [
+        (novalue, t.a, t.res("owl", "Class")),
+        (novalue, t.res("owl", "complementOf"), restriction),
+        (restriction, t.a, t.res("owl", "Restriction")),
+        (restriction, t.res("owl", "onProperty"), t.res("wdt", property_id)),
+        (restriction, t.res("owl", "someValuesFrom"), t.res("owl", "Thing")),
+    ]
+    return tuple(triples)
 
 
 class RdfBuilder:
@@ -558,50 +599,7 @@ class RdfBuilder:
     def add_property_declaration(self, property_id: str, datatype: str | None) -> None:
         """`wikibase:propertyType`, the predicates of the property, their OWL types and the
         `wdno:` class (PropertySpecificComponentsRdfBuilder)."""
-        w, t = self.w, self.t
-        w.about(t.res("wd", property_id))
-        w.say(t.res("wikibase", "propertyType"))
-        w.obj(t.iri(datatype_uri(datatype or "unknown")))
-        normalized = {"quantity": "DatatypeProperty", "external-id": "ObjectProperty"}.get(
-            datatype or "")
-        links = [("directClaim", "wdt"), ("claim", "p"), ("statementProperty", "ps"),
-                 ("statementValue", "psv"), ("qualifier", "pq"), ("qualifierValue", "pqv"),
-                 ("reference", "pr"), ("referenceValue", "prv"), ("novalue", "wdno")]
-        if normalized:
-            links += [("directClaimNormalized", "wdtn"), ("statementValueNormalized", "psn"),
-                      ("qualifierValueNormalized", "pqn"), ("referenceValueNormalized", "prn")]
-        for predicate, ns in links:
-            w.say(t.res("wikibase", predicate))
-            w.obj(t.res(ns, property_id))
-        simple = "ObjectProperty" if datatype in OBJECT_DATATYPES else "DatatypeProperty"
-        owl_types = [("p", "ObjectProperty"), ("psv", "ObjectProperty"),
-                     ("pqv", "ObjectProperty"), ("prv", "ObjectProperty"), ("wdt", simple),
-                     ("ps", simple), ("pq", simple), ("pr", simple)]
-        if normalized:
-            owl_types += [("psn", "ObjectProperty"), ("pqn", "ObjectProperty"),
-                          ("prn", "ObjectProperty"), ("wdtn", normalized)]
-        for ns, owl_type in owl_types:
-            w.about(t.res(ns, property_id))
-            w.say(self.a)
-            w.obj(t.res("owl", owl_type))
-        self._novalue_class(property_id)
-
-    def _novalue_class(self, property_id: str) -> None:
-        w, t = self.w, self.t
-        text = f"owl:complementOf-{self.voc.source_name}-{property_id}"
-        restriction = t.blank(hashlib.md5(text.encode()).hexdigest())
-        w.about(t.res("wdno", property_id))
-        w.say(self.a)
-        w.obj(t.res("owl", "Class"))
-        w.say(t.res("owl", "complementOf"))
-        w.obj(restriction)
-        w.about(restriction)
-        w.say(self.a)
-        w.obj(t.res("owl", "Restriction"))
-        w.say(t.res("owl", "onProperty"))
-        w.obj(t.res("wdt", property_id))
-        w.say(t.res("owl", "someValuesFrom"))
-        w.obj(t.res("owl", "Thing"))
+        self.w.triples(_declaration(self.t, self.voc, property_id, datatype))
 
     # lexemes
 

@@ -63,6 +63,12 @@ class Terms:
         self.namespaces = namespaces
         self.a = self.res("rdf", "type")
 
+    def __eq__(self, other) -> bool:
+        return type(self) is type(other) and self.namespaces == other.namespaces
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.namespaces.get("wd"), self.namespaces.get("wdt")))
+
     def res(self, ns: str, local: str) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -124,6 +130,13 @@ class Writer:
 
     def start(self) -> None:
         """Document header (the Turtle prefix block)."""
+
+    def triples(self, triples) -> None:
+        """Write (subject, predicate, object) triples, as about/say/obj calls would."""
+        for subject, predicate, obj in triples:
+            self.about(subject)
+            self.say(predicate)
+            self.obj(obj)
 
     def drain(self) -> str:
         """Everything written so far, then the sub-writers' output; the writers stay usable."""
