@@ -1,48 +1,77 @@
-"""The FastAPI application: Wikibase REST API v1 and the entitybase extension API."""
+"""The FastAPI application: Wikibase REST API v1 and the entitybase extension API.
+
+Routes are plain Starlette routes (no per-request dependency solving: handlers parse their
+own input); the OpenAPI document is built from the same route table.
+"""
 
 import re
 
 from fastapi import FastAPI
+from starlette.routing import Route
 
 from . import extension, rest_v1
 from .routing import endpoint
 
 _PARAM = re.compile(r"{(\w+)}")
 WITH_BODY = {"POST", "PUT", "PATCH", "DELETE"}
+TITLE = "entitybase: Wikibase REST API"
+VERSION = "1.5"
 
 
-def _parameters(path: str) -> list[dict]:
-    return [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-            for name in _PARAM.findall(path)]
+def _operation(method: str, path: str, operation_id: str, tag: str) -> dict:
+    operation = {
+        "operationId": operation_id,
+        "tags": [tag],
+        "parameters": [{"name": name, "in": "path", "required": True,
+                        "schema": {"type": "string"}} for name in _PARAM.findall(path)],
+        "responses": {"200": {"description": "OK",
+                              "content": {"application/json": {"schema": {}}}}},
+    }
+    if method in WITH_BODY:
+        operation["requestBody"] = {
+            "required": method != "DELETE",
+            "content": {"application/json": {"schema": {"type": "object"}}}}
+    if method == "POST" and operation_id.startswith("add"):
+        operation["responses"] = {"201": {"description": "Created",
+                                          "content": {"application/json": {"schema": {}}}}}
+    return operation
 
 
-def _mount(app: FastAPI, service, prefix: str, table, tag: str, user_agent: bool) -> None:
+def openapi_document(tables) -> dict:
+    """Our OpenAPI 3.1 document, generated from the route tables."""
+    paths: dict = {}
+    for prefix, table, tag in tables:
+        for method, path, _, operation_id in table:
+            paths.setdefault(prefix + path, {})[method.lower()] = _operation(
+                method, path, operation_id, tag)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": TITLE, "version": VERSION,
+            "description": "Wikibase REST API v1 for items, properties and statements, "
+                           "and the entitybase extension API.",
+            "license": {"name": "GNU General Public License v2.0 or later",
+                        "url": "https://spdx.org/licenses/GPL-2.0-or-later.html"},
+        },
+        "paths": paths,
+    }
+
+
+def _mount(app: FastAPI, service, prefix: str, table, user_agent: bool) -> None:
     for method, path, handler, operation_id in table:
-        name = operation_id
         run = endpoint(handler, service, method in WITH_BODY, user_agent)
-        run.__name__ = name
-        extra = {"parameters": _parameters(path)}
-        if method in WITH_BODY and method != "DELETE":
-            extra["requestBody"] = {"required": True,
-                                    "content": {"application/json": {"schema": {"type": "object"}}}}
-        app.add_api_route(prefix + path, run, methods=[method], operation_id=operation_id,
-                          tags=[tag], openapi_extra=extra, name=name)
+        app.router.routes.append(Route(prefix + path, run, methods=[method], name=operation_id))
 
 
 def create_app(service) -> FastAPI:
     """The HTTP application serving `service`."""
-    app = FastAPI(
-        title="entitybase: Wikibase REST API",
-        version="1.5",
-        description="Wikibase REST API v1 for items, properties and statements, "
-                    "and the entitybase extension API.",
-        license_info={"name": "GNU General Public License v2.0 or later",
-                      "url": "https://spdx.org/licenses/GPL-2.0-or-later.html"},
-        openapi_url=f"{rest_v1.PREFIX}/openapi.json",
-        docs_url=f"{rest_v1.PREFIX}/docs",
-        redoc_url=None,
-    )
-    _mount(app, service, rest_v1.PREFIX, rest_v1.routes(), "wikibase", True)
-    _mount(app, service, extension.PREFIX, extension.routes(), "entitybase", False)
+    app = FastAPI(title=TITLE, version=VERSION, openapi_url=f"{rest_v1.PREFIX}/openapi.json",
+                  docs_url=f"{rest_v1.PREFIX}/docs", redoc_url=None)
+    tables = [(rest_v1.PREFIX, rest_v1.routes(), "wikibase"),
+              (extension.PREFIX, extension.routes(), "entitybase")]
+    _mount(app, service, rest_v1.PREFIX, tables[0][1], True)
+    _mount(app, service, extension.PREFIX, tables[1][1], False)
+    document = openapi_document(tables)
+    app.openapi = lambda: document
     app.state.service = service
     return app
