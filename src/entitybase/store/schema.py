@@ -53,6 +53,7 @@ head = sa.Table(
     sa.Column("revision_id", sa.BigInteger, nullable=False),
     sa.Column("page_id", sa.BigInteger, nullable=False),
     sa.Column("redirect_to", sa.String(32), nullable=True),
+    sa.Index("eb_head_redirect_to", "redirect_to"),  # who redirects here (owl:sameAs)
 )
 
 # Counters: revision ids, page ids, entity numbers per type. Never decrease.
