@@ -16,8 +16,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from entitybase.rdf import entity_rdf  # noqa: E402
-from tests.rdf.wikidata_fixtures import wikidata_entity, wikidata_lookup  # noqa: E402
+from tests.rdf.wikidata_fixtures import wikidata_entity, wikidata_lookup
+
+from entitybase.rdf import entity_rdf
 
 
 def conformance_dir() -> Path:

@@ -5,10 +5,10 @@ import pytest
 
 pyoxigraph = pytest.importorskip("pyoxigraph")
 
-from entitybase.model import parse_entity  # noqa: E402
-from entitybase.rdf import RdfDumpWriter, entity_rdf  # noqa: E402
+from entitybase.model import parse_entity
+from entitybase.rdf import RdfDumpWriter, entity_rdf
 
-from .wikidata_fixtures import wikidata_lookup  # noqa: E402
+from .wikidata_fixtures import wikidata_lookup
 
 
 def triples(text: str, fmt):

@@ -4,7 +4,12 @@ import json
 
 from entitybase.model import DataValue, Item, QuantityValue, Statement, ValueSnak
 from entitybase.rdf import (
-    InMemoryLookup, RdfBuilder, UnitConversion, Vocabulary, load_unit_conversions, new_writer,
+    InMemoryLookup,
+    RdfBuilder,
+    UnitConversion,
+    Vocabulary,
+    load_unit_conversions,
+    new_writer,
     read_unit_conversions,
 )
 from entitybase.rdf import flavors as F
@@ -40,8 +45,8 @@ def test_conversion_rounds_to_the_order_of_uncertainty():
         f"{VALUE}{normalized}> <http://wikiba.se/ontology#quantityLowerBound> \"+2920\"{decimal}",
         f"{VALUE}{normalized}> <http://wikiba.se/ontology#quantityUnit> <http://acme/Q1> .",
         f"{VALUE}{normalized}> <http://wikiba.se/ontology#quantityNormalized> {VALUE}{normalized}> .",
-        "<http://acme/statement/Q1-00000000-0000-4000-8000-000000000001> "
-        f"<http://acme/prop/statement/value-normalized/P7> {VALUE}{normalized}> .",
+        ("<http://acme/statement/Q1-00000000-0000-4000-8000-000000000001> "
+         f"<http://acme/prop/statement/value-normalized/P7> {VALUE}{normalized}> ."),
     } <= lines
 
 

@@ -6,7 +6,14 @@ from entitybase.rdf import InMemoryLookup
 from entitybase.rdf import flavors as F
 
 from .wikibase_fixtures import (
-    REVISION, TIMESTAMP, acme_lookup, lines_of, load_entity, new_builder, rdf_dir, read_dataset,
+    REVISION,
+    TIMESTAMP,
+    acme_lookup,
+    lines_of,
+    load_entity,
+    new_builder,
+    rdf_dir,
+    read_dataset,
 )
 
 ADD_ENTITY = [

@@ -5,9 +5,9 @@ import pytest
 
 pyoxigraph = pytest.importorskip("pyoxigraph")
 
-from entitybase.rdf import entity_rdf  # noqa: E402
+from entitybase.rdf import entity_rdf
 
-from .wikidata_fixtures import wikidata_entity, wikidata_lookup  # noqa: E402
+from .wikidata_fixtures import wikidata_entity, wikidata_lookup
 
 PAIRS = ["Q17948861", "Q17633526", "Q51605722", "Q182397", "Q53713", "L42", "L42353"]
 SAME_AS = "<http://www.w3.org/2002/07/owl#sameAs>"

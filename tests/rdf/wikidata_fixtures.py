@@ -5,7 +5,11 @@ import json
 from pathlib import Path
 
 from entitybase.model import (
-    DataValue, Property, Statement, ValueSnak, parse_entity_data,
+    DataValue,
+    Property,
+    Statement,
+    ValueSnak,
+    parse_entity_data,
 )
 from entitybase.rdf import InMemoryLookup, read_unit_conversions, sites_from_records
 

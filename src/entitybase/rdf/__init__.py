@@ -14,8 +14,14 @@ from .document import RdfDumpWriter, entity_rdf, new_writer
 from .flavors import FLAVORS, flavor_flags
 from .languages import rdf_language_code
 from .lookup import (
-    CANONICAL_URI_PROPERTY, InMemoryLookup, RdfLookup, Site, UnitConversion,
-    load_unit_conversions, read_unit_conversions, sites_from_records,
+    CANONICAL_URI_PROPERTY,
+    InMemoryLookup,
+    RdfLookup,
+    Site,
+    UnitConversion,
+    load_unit_conversions,
+    read_unit_conversions,
+    sites_from_records,
 )
 from .vocabulary import WIKIDATA, Vocabulary
 from .writers import NTriplesWriter, TurtleWriter
@@ -23,8 +29,25 @@ from .writers import NTriplesWriter, TurtleWriter
 MEDIA_TYPES = {"ttl": "text/turtle; charset=UTF-8", "nt": "application/n-triples"}
 
 __all__ = [
-    "CANONICAL_URI_PROPERTY", "FLAVORS", "InMemoryLookup", "MEDIA_TYPES", "NTriplesWriter",
-    "RdfBuilder", "RdfDumpWriter", "RdfLookup", "Site", "TurtleWriter", "UnitConversion",
-    "Vocabulary", "WIKIDATA", "entity_rdf", "flavor_flags", "flavors", "load_unit_conversions",
-    "new_writer", "rdf_language_code", "read_unit_conversions", "sites_from_records",
+    "CANONICAL_URI_PROPERTY",
+    "FLAVORS",
+    "MEDIA_TYPES",
+    "WIKIDATA",
+    "InMemoryLookup",
+    "NTriplesWriter",
+    "RdfBuilder",
+    "RdfDumpWriter",
+    "RdfLookup",
+    "Site",
+    "TurtleWriter",
+    "UnitConversion",
+    "Vocabulary",
+    "entity_rdf",
+    "flavor_flags",
+    "flavors",
+    "load_unit_conversions",
+    "new_writer",
+    "rdf_language_code",
+    "read_unit_conversions",
+    "sites_from_records",
 ]

@@ -4,16 +4,31 @@ value builders of Wikibase and WikibaseLexeme), writing through a purtle-style w
 import hashlib
 import re
 from collections import deque
+from datetime import UTC, datetime
 from functools import lru_cache
-from datetime import datetime, timezone
 from urllib.parse import quote, quote_plus, urlsplit
 
 from msgspec import UNSET
 
 from ..model import (
-    DataValue, Entity, EntityIdValue, EntitySchemaIdValue, Form, GlobeCoordinateValue, Item,
-    Lexeme, MonolingualTextValue, NoValueSnak, Property, QuantityValue, Sense, SomeValueSnak,
-    TimeValue, reference_hash, snak_hash, value_hash,
+    DataValue,
+    Entity,
+    EntityIdValue,
+    EntitySchemaIdValue,
+    Form,
+    GlobeCoordinateValue,
+    Item,
+    Lexeme,
+    MonolingualTextValue,
+    NoValueSnak,
+    Property,
+    QuantityValue,
+    Sense,
+    SomeValueSnak,
+    TimeValue,
+    reference_hash,
+    snak_hash,
+    value_hash,
 )
 from ..model.ids import entity_type as id_entity_type
 from ..model.php import php_float
@@ -23,8 +38,18 @@ from .languages import rdf_language_code
 from .lookup import RdfLookup
 from .units import to_standard_units
 from .vocabulary import (
-    COMMONS_DATA_URI, EARTH, FORMAT_VERSION, MEDIA_URI, NORMALIZED_NAMESPACE, OBJECT_DATATYPES,
-    ONE_ENTITY, ONTOLOGY_URI, VALUE_NAMESPACE, WIKIDATA, Vocabulary, datatype_uri,
+    COMMONS_DATA_URI,
+    EARTH,
+    FORMAT_VERSION,
+    MEDIA_URI,
+    NORMALIZED_NAMESPACE,
+    OBJECT_DATATYPES,
+    ONE_ENTITY,
+    ONTOLOGY_URI,
+    VALUE_NAMESPACE,
+    WIKIDATA,
+    Vocabulary,
+    datatype_uri,
 )
 from .writers import Terms, Writer
 
@@ -64,7 +89,7 @@ def best_statements(statements: list) -> list:
 def iso_timestamp(timestamp: str | int) -> str:
     """`2013-10-04T03:31:05Z` from an ISO timestamp, a MediaWiki one or Unix seconds."""
     if isinstance(timestamp, int):
-        moment = datetime.fromtimestamp(timestamp, timezone.utc)
+        moment = datetime.fromtimestamp(timestamp, UTC)
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     if len(timestamp) == 14 and timestamp.isdigit():
         t = timestamp

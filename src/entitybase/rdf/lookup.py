@@ -6,11 +6,11 @@ redirects, sites, formatter URIs and unit conversions all come through this inte
 
 import json
 import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable, Protocol, Sequence
-
+from typing import Protocol
 
 from ..model import Entity, Form, Lexeme, Property, Sense, ValueSnak
 from ..model.ids import entity_type as id_entity_type
@@ -132,6 +132,7 @@ class InMemoryLookup:
         self.lemma_map: dict[str, dict[str, str]] = {}
         self.formatters: dict[str, str] = {}
         self.redirects: dict[str, str] = {}
+        self.incoming: dict[str, list[str]] = {}
 
     # filling
 
@@ -169,6 +170,7 @@ class InMemoryLookup:
 
     def add_redirect(self, source: str, target: str) -> None:
         self.redirects[source] = target
+        self.incoming.setdefault(target, []).append(source)
 
     def set_formatter_uri(self, property_id: str, uri: str) -> None:
         self.formatters[property_id] = uri
@@ -197,7 +199,8 @@ class InMemoryLookup:
         return self.redirects.get(entity_id)
 
     def redirects_to(self, entity_id):
-        return [source for source, target in self.redirects.items() if target == entity_id]
+        return [source for source in self.incoming.get(entity_id, ())
+                if self.redirects.get(source) == entity_id]
 
     def labels(self, entity_id, languages):
         return _pick(self.label_map.get(entity_id, {}), languages)

@@ -13,7 +13,7 @@ def to_standard_units(value: QuantityValue, lookup: RdfLookup,
     unit = value.unit
     if unit == "1":
         return None
-    local = unit[len(concept_uri):] if unit.startswith(concept_uri) else unit
+    local = unit.removeprefix(concept_uri)
     conversion = lookup.unit_conversion(local)
     if conversion is None:
         return None
@@ -44,8 +44,10 @@ def _transform(value: QuantityValue, unit: str, factor: Decimal) -> QuantityValu
 def _order_of_uncertainty(amount: Decimal, upper: Decimal, lower: Decimal) -> int:
     precision = min(float(amount) - float(lower), float(upper) - float(amount))
     if precision == 0.0:
-        return min(0, amount.normalize().as_tuple().exponent)
-    return int(math.floor(math.log10(precision + 0.0000000005)))
+        # no uncertainty: as many decimals as the amount has
+        return min(0, amount.as_tuple().exponent)
+    # floor(log10(precision)), nudged as Wikibase does against floating point error
+    return math.floor(math.log10(precision + 0.0000000005))
 
 
 def _round(number: Decimal, exponent: int) -> Decimal:

@@ -60,7 +60,7 @@ class Vocabulary:
     namespaces: dict[str, str] = field(init=False, compare=False)
 
     def __post_init__(self):
-        top = self.concept_uri[:-7] if self.concept_uri.endswith("entity/") else self.concept_uri
+        top = self.concept_uri.removesuffix("entity/")
         prop = top + "prop/"
         namespaces = dict(_FIXED)
         namespaces.update({

@@ -121,7 +121,7 @@ class Writer:
         self.buffer: list[str] = []
         self.subject: str | None = None
         self.predicate: str | None = None
-        self.subs: list["Writer"] = []
+        self.subs: list[Writer] = []
 
     def sub(self) -> "Writer":
         writer = type(self)(self.namespaces, self.terms)
@@ -162,6 +162,11 @@ class NTriplesWriter(Writer):
     def obj(self, obj: str) -> None:
         self.buffer.append(f"{self.subject} {self.predicate} {obj} .\n")
 
+    def triples(self, triples) -> None:
+        self.buffer.extend(f"{s} {p} {o} .\n" for s, p, o in triples)
+        if triples:
+            self.subject, self.predicate = triples[-1][0], triples[-1][1]
+
 
 class TurtleWriter(Writer):
     """Turtle grouped as purtle groups it: consecutive triples about one subject share it
@@ -198,6 +203,22 @@ class TurtleWriter(Writer):
     def obj(self, obj: str) -> None:
         self.buffer.append(",\n\t\t" + obj if self._open else " " + obj)
         self._open = True
+
+    def triples(self, triples) -> None:
+        """about/say/obj for each triple, inlined: property declarations come in batches."""
+        append = self.buffer.append
+        subject, predicate, is_open = self.subject, self.predicate, self._open
+        for s, p, o in triples:
+            if not is_open:
+                append("\n" + s + " " + p + " " + o)
+            elif s != subject:
+                append(" .\n\n" + s + " " + p + " " + o)
+            elif p != predicate:
+                append(" ;\n\t" + p + " " + o)
+            else:
+                append(",\n\t\t" + o)
+            subject, predicate, is_open = s, p, True
+        self.subject, self.predicate, self._open = subject, predicate, is_open
 
     def _close(self) -> None:
         if self._open:
