@@ -161,3 +161,19 @@ def test_sitelinks(client, item):
     assert deleted.status_code == 200 and deleted.json() == "Sitelink deleted"
     assert last_comment(client, item) == "/* wbsetsitelink-remove:1|enwiki */ Stockholm"
     assert client.get(f"{base}/enwiki").status_code == 404
+
+
+def test_sitelink_urls_are_read_only_in_patches(client, item):
+    client.put(f"/entities/items/{item}/sitelinks/enwiki", {"sitelink": {"title": "Stockholm"}})
+    response = client.patch(f"/entities/items/{item}/sitelinks", {"patch": [
+        {"op": "replace", "path": "/enwiki/url", "value": "https://evil.example/"}]})
+    assert response.status_code == 422
+    assert response.json()["context"] == {"path": "/enwiki/url"}
+    whole = client.patch(f"/entities/items/{item}", {"patch": [
+        {"op": "replace", "path": "/sitelinks/enwiki/url", "value": "https://evil.example/"}]})
+    assert whole.json()["context"] == {"path": "/sitelinks/enwiki/url"}
+    retitled = client.patch(f"/entities/items/{item}/sitelinks", {"patch": [
+        {"op": "replace", "path": "/enwiki/title", "value": "Sthlm"},
+        {"op": "remove", "path": "/enwiki/url"}]})
+    assert retitled.status_code == 200
+    assert retitled.json()["enwiki"]["url"] == "https://en.wikipedia.org/wiki/Sthlm"

@@ -9,7 +9,7 @@ import re
 from fastapi import FastAPI
 from starlette.routing import Route
 
-from . import extension, rest_v1
+from . import extension, linked_data, rest_v1
 from .routing import endpoint
 
 _PARAM = re.compile(r"{(\w+)}")
@@ -68,9 +68,11 @@ def create_app(service) -> FastAPI:
     app = FastAPI(title=TITLE, version=VERSION, openapi_url=f"{rest_v1.PREFIX}/openapi.json",
                   docs_url=f"{rest_v1.PREFIX}/docs", redoc_url=None)
     tables = [(rest_v1.PREFIX, rest_v1.routes(), "wikibase"),
-              (extension.PREFIX, extension.routes(), "entitybase")]
+              (extension.PREFIX, extension.routes(), "entitybase"),
+              ("", linked_data.routes(), "linked-data")]
     _mount(app, service, rest_v1.PREFIX, tables[0][1], True)
     _mount(app, service, extension.PREFIX, tables[1][1], False)
+    _mount(app, service, "", tables[2][1], False)
     document = openapi_document(tables)
     app.openapi = lambda: document
     app.state.service = service

@@ -57,7 +57,10 @@ def _patch_document(body: dict) -> list:
 
 def _patched(parse, document, patch):
     """Apply a JSON Patch and parse the result; invalid results are `patch-result-*` errors."""
-    result = changes.apply_patch(document, patch)
+    return _parse_patch_result(parse, changes.apply_patch(document, patch))
+
+
+def _parse_patch_result(parse, result):
     try:
         return parse(result)
     except RestError as error:
@@ -125,7 +128,11 @@ def patch_entity(req: Req, kind: Kind):
         else:
             parse = partial(rest.parse_property, path="", v=v, property_id=entity.id,
                             datatype=entity.datatype)
-        new = _patched(parse, document, patch)
+        result = changes.apply_patch(document, patch)
+        if kind is ITEM:
+            _check_patched_urls(document["sitelinks"], result.get("sitelinks")
+                                if isinstance(result, dict) else None, "/sitelinks")
+        new = _parse_patch_result(parse, result)
         _check_patched_statement_ids(entity, new)
         return changes.replace_entity(entity, new)
 
@@ -134,15 +141,34 @@ def patch_entity(req: Req, kind: Kind):
                          headers=user_header(user))
 
 
+def _read_only_in_patch(path: str) -> RestError:
+    return RestError("patch-result-modified-read-only-value",
+                     "Read only value in patch result cannot be modified", {"path": path})
+
+
+def _check_patched_urls(original: dict, patched, prefix: str) -> None:
+    """Sitelink URLs are read only: a patch may drop them, not change them."""
+    if not isinstance(patched, dict):
+        return
+    for site, link in patched.items():
+        if isinstance(link, dict) and "url" in link:
+            if link["url"] != original.get(site, {}).get("url"):
+                raise _read_only_in_patch(f"{prefix}/{site}/url")
+
+
 def _check_patched_statement_ids(entity, new) -> None:
-    """A patch may keep, drop or reorder statements, not invent or move their ids."""
+    """A patch may keep, drop or reorder statements, not invent, copy or move their ids."""
     known = {s.id: s.property for group in entity.claims.values() for s in group}
+    seen = set()
     for prop, group in new.claims.items():
         for index, statement in enumerate(group):
+            if statement.id and statement.id in seen:
+                raise RestError("patch-result-invalid-value", "Invalid value in patch result",
+                                {"path": f"/statements/{prop}/{index}/id",
+                                 "value": statement.id})
+            seen.add(statement.id)
             if statement.id and known.get(statement.id) not in (None, prop):
-                raise RestError("patch-result-modified-read-only-value",
-                                "Read only value in patch result cannot be modified",
-                                {"path": f"/statements/{prop}/{index}/property/id"})
+                raise _read_only_in_patch(f"/statements/{prop}/{index}/property/id")
             if statement.id and statement.id not in known:
                 raise RestError("patch-result-invalid-value", "Invalid value in patch result",
                                 {"path": f"/statements/{prop}/{index}/id",
@@ -340,7 +366,9 @@ def patch_sitelinks(req: Req):
 
     def mutate(item):
         document = rest.sitelinks_json(item.sitelinks, _url_of(req))
-        return changes.replace_sitelinks(item, _patched(parse, document, patch))
+        result = changes.apply_patch(document, patch)
+        _check_patched_urls(document, result, "")
+        return changes.replace_sitelinks(item, _parse_patch_result(parse, result))
 
     result, user = edit(req, ITEM, item_id, mutate, meta)
     body = rest.sitelinks_json(result.entity.sitelinks, _url_of(req))
