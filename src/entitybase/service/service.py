@@ -4,6 +4,7 @@ Every write is one store transaction: new parts, the revision row, the head's
 compare-and-swap, uniqueness keys and the outbox event. Nothing partial survives a failure.
 """
 
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from .errors import (
     RuleViolation,
 )
 from .importer import import_batch
+from .linked_data import LinkedData
 from .records import EntityRevision, ImportResult, RevisionInfo, Settings, User
 from .registry import Registry
 from .revisions import (
@@ -56,6 +58,11 @@ class Service:
 
     def close(self) -> None:
         self.store.close()
+
+    @functools.cached_property
+    def linked_data(self):
+        """Special:EntityData documents (JSON, Turtle, N-Triples) of stored entities."""
+        return LinkedData(self)
 
     # -- reading -----------------------------------------------------------------------------
 
