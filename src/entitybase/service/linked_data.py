@@ -10,14 +10,11 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
-
 from ..model import EntitySchema, Form, Lexeme, Property, Sense, write_entity_data
 from ..model.ids import entity_type
 from ..rdf import (
     CANONICAL_URI_PROPERTY, FLAVORS, InMemoryLookup, Site, entity_rdf, load_unit_conversions,
 )
-from ..store import schema as tables
 from .errors import EntityNotFound, EntityRedirected, ServiceError
 from .records import EntityRevision
 
@@ -59,12 +56,10 @@ class StoreLookup:
         """Forget entities edited since the last call (by any process)."""
         store = self.service.store
         with store.read() as conn:
-            latest = conn.execute(sa.select(sa.func.max(tables.revision.c.revision_id))).scalar()
-            if not latest or latest <= self._seen_revision:
+            latest = store.latest_revision_id(conn)
+            if latest <= self._seen_revision:
                 return
-            changed = conn.execute(
-                sa.select(tables.revision.c.entity_id).distinct()
-                .where(tables.revision.c.revision_id > self._seen_revision)).scalars().all()
+            changed = store.entities_changed_after(conn, self._seen_revision)
         with self._lock:
             for entity_id in changed:
                 known = self._known.pop(entity_id, None)
@@ -134,10 +129,9 @@ class StoreLookup:
         return self._get(entity_id).redirect
 
     def redirects_to(self, entity_id):
-        head = tables.head
-        with self.service.store.read() as conn:
-            return conn.execute(sa.select(head.c.entity_id).where(head.c.redirect_to == entity_id)
-                                .order_by(head.c.entity_id)).scalars().all()
+        store = self.service.store
+        with store.read() as conn:
+            return store.redirects_to(conn, entity_id)
 
     def labels(self, entity_id, languages):
         return _pick(self._get(entity_id).labels, languages)

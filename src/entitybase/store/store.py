@@ -298,3 +298,32 @@ class Store:
                 + sa.func.length(r.tags) + sa.func.length(r.edit_type)
                 + sa.func.coalesce(sa.func.length(r.manifest_id), 0) / 2))).first()
         return int(parts) + int(rows[0]) * 8 * 5 + int(rows[1] or 0)
+
+    # -- listing (linked data, dumps) ---------------------------------------------------------
+
+    def latest_revision_id(self, conn: sa.Connection) -> int:
+        return conn.execute(sa.select(sa.func.max(t.revision.c.revision_id))).scalar() or 0
+
+    def entities_changed_after(self, conn: sa.Connection, revision_id: int) -> list[str]:
+        r = t.revision.c
+        return conn.execute(sa.select(r.entity_id).distinct()
+                            .where(r.revision_id > revision_id)).scalars().all()
+
+    def redirects_to(self, conn: sa.Connection, entity_id: str) -> list[str]:
+        h = t.head.c
+        return conn.execute(sa.select(h.entity_id).where(h.redirect_to == entity_id)
+                            .order_by(h.entity_id)).scalars().all()
+
+    def head_page(self, conn: sa.Connection, after: str | None, limit: int,
+                  since: str | None = None) -> list:
+        """Heads in entity id order after `after`, with their revision's timestamp; only those
+        changed at or after `since` (a `YYYY-MM-DDThh:mm:ssZ` timestamp) when given."""
+        h, r = t.head.c, t.revision.c
+        query = (sa.select(h.entity_id, h.entity_type, h.revision_id, h.redirect_to, r.timestamp)
+                 .join_from(t.head, t.revision, r.revision_id == h.revision_id)
+                 .order_by(h.entity_id).limit(limit))
+        if after is not None:
+            query = query.where(h.entity_id > after)
+        if since is not None:
+            query = query.where(r.timestamp >= since)
+        return conn.execute(query).all()
