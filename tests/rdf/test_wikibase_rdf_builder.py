@@ -2,10 +2,11 @@
 
 import pytest
 
-from entitybase.rdf import InMemoryLookup
+from entitybase.rdf import InMemoryLookup, RdfBuilder, new_writer
 from entitybase.rdf import flavors as F
 
 from .wikibase_fixtures import (
+    ACME,
     REVISION,
     TIMESTAMP,
     acme_lookup,
@@ -123,3 +124,24 @@ def test_item_terms(data, lookup, flags):
     builder = new_builder(lookup, flags)
     builder.add_components(load_entity(data / "entities" / "Q2.json"))
     assert lines_of(builder.drain()) == read_dataset(data / "TermsRdfBuilder", "Q2_terms")
+
+
+def test_sub_entity(data, lookup):
+    """RdfBuilderTest::testAddSubEntity: a queued entity follows the main one."""
+    builder = new_builder(lookup, F.ALL)
+    builder.sub_entity_mentioned(load_entity(data / "entities" / "Q3.json"))
+    builder.add_entity(load_entity(data / "entities" / "Q2.json"))
+    builder.add_revision_info("Q2", REVISION, TIMESTAMP)
+    builder.add_revision_info("Q3", REVISION, TIMESTAMP)
+    assert lines_of(builder.drain()) == read_dataset(
+        data / "RdfBuilder", "Q2_meta", "Q2_version", "Q2_stub", "Q2_aliases", "Q3_meta",
+        "Q3_version", "Q3_sitelinks")
+
+
+def test_entity_stub(data):
+    """An item stub with labels and descriptions in every language: Q2_stub."""
+    lookup = InMemoryLookup()
+    lookup.add_entity(load_entity(data / "entities" / "Q2.json"))
+    builder = RdfBuilder(new_writer("nt", ACME), lookup, F.ALL, ACME, stub_languages=None)
+    builder.add_stub("Q2")
+    assert lines_of(builder.drain()) == read_dataset(data / "RdfBuilder", "Q2_stub")

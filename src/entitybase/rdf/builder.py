@@ -62,6 +62,7 @@ _ENTITY_DATATYPES = frozenset({"wikibase-item", "wikibase-property", "wikibase-l
 _COMMONS_DATA_DATATYPES = frozenset({"geo-shape", "tabular-data"})
 _NOT_WORD_OR_DASH = re.compile(rb"[^A-Za-z0-9_-]")
 _WF_URLENCODE_SAFE = ";@$!*(),/~:"
+MATHML = "http://www.w3.org/1998/Math/MathML"
 
 
 def statement_local_name(guid: str) -> str:
@@ -252,6 +253,10 @@ class RdfBuilder:
             self._mention(target)
 
     # entities
+
+    def sub_entity_mentioned(self, entity) -> None:
+        """Queue an entity to be written after the current one (as forms and senses are)."""
+        self.queue.append(entity)
 
     def add_entity(self, entity: Entity) -> None:
         """The entity with everything the flavor asks for, then its forms and senses."""
@@ -487,6 +492,10 @@ class RdfBuilder:
             w.obj(t.iri(COMMONS_DATA_URI + wf_urlencode(value)))
         elif datatype == "url":
             w.obj(t.iri(value.strip()))  # ObjectUriRdfBuilder trims
+        elif datatype == "math":
+            # The Math extension types it MathML; it renders the TeX to MathML through a
+            # rendering service first, which we do not have: the TeX source is written.
+            w.obj(t.typed_iri(value, MATHML))
         elif datatype == "external-id":
             identifier = value.strip()
             w.obj(t.text(identifier))
@@ -646,8 +655,8 @@ class RdfBuilder:
         for sense in lexeme.senses:
             w.say(t.res("ontolex", "sense"))
             w.obj(t.res("wd", sense.id))
-        self.queue.extend(lexeme.forms)
-        self.queue.extend(lexeme.senses)
+        for sub in (*lexeme.forms, *lexeme.senses):
+            self.sub_entity_mentioned(sub)
 
     def _form(self, form: Form) -> None:
         w, t = self.w, self.t

@@ -89,6 +89,9 @@ class Terms:
     def typed(self, value: str, ns: str, local: str) -> str:
         return f'"{self._literal(value)}"^^{self.res(ns, local)}'
 
+    def typed_iri(self, value: str, datatype: str) -> str:
+        return f'"{self._literal(value)}"^^{self.iri(datatype)}'
+
     def _literal(self, text: str) -> str:
         return escape_literal(text)
 
