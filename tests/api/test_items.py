@@ -211,3 +211,8 @@ def test_patch_property_cannot_change_data_type(client, string_property):
     assert response.status_code == 422
     assert response.json()["code"] == "patch-result-modified-read-only-value"
     assert response.json()["context"] == {"path": "/data_type"}
+
+
+def test_missing_item_is_404_before_permission(client):
+    response = client.put("/entities/items/Q999/labels/en", {"label": "A"}, auth=False)
+    assert response.status_code == 404

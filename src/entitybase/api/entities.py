@@ -103,7 +103,11 @@ def edit_meta(body: dict) -> EditMeta:
 def edit(req: Req, kind: Kind, entity_id: str, mutate, meta: EditMeta):
     """Apply `mutate` to the latest revision through the service; If-Match and
     If-Unmodified-Since pin the edit to the revision they name (412 otherwise)."""
-    user = authorize(req, meta)
+    try:
+        user = authorize(req, meta)
+    except RestError:
+        latest(req, kind, entity_id, follow=False)  # as Wikibase: 404 / 409 before 403
+        raise
     base = None
     if is_conditional(req.headers):
         head = latest(req, kind, entity_id, follow=False)
