@@ -9,7 +9,7 @@ import re
 from fastapi import FastAPI
 from starlette.routing import Route
 
-from . import extension, linked_data, rest_v1
+from . import extension, health, linked_data, rest_v1
 from .routing import endpoint
 
 _PARAM = re.compile(r"{(\w+)}")
@@ -69,10 +69,10 @@ def create_app(service) -> FastAPI:
                   docs_url=f"{rest_v1.PREFIX}/docs", redoc_url=None)
     tables = [(rest_v1.PREFIX, rest_v1.routes(), "wikibase"),
               (extension.PREFIX, extension.routes(), "entitybase"),
-              ("", linked_data.routes(), "linked-data")]
-    _mount(app, service, rest_v1.PREFIX, tables[0][1], True)
-    _mount(app, service, extension.PREFIX, tables[1][1], False)
-    _mount(app, service, "", tables[2][1], False)
+              ("", linked_data.routes(), "linked-data"),
+              (extension.PREFIX, health.routes(), "entitybase")]
+    for prefix, table, _ in tables:  # Wikibase's REST API insists on a User-Agent
+        _mount(app, service, prefix, table, user_agent=prefix == rest_v1.PREFIX)
     document = openapi_document(tables)
     app.openapi = lambda: document
     app.state.service = service

@@ -1,10 +1,13 @@
 """`entitybase dump`: Wikidata-format JSON and RDF dumps of a data directory."""
 
 import logging
+import signal
 import sys
+import threading
 
 from ..service import ServiceError, open_service
-from ..service.dumps import FORMATS, RDF_FLAVORS, Dumps
+from ..service.dumps import FORMATS, RDF_FLAVORS, Dumps, dump_directory
+from ..workers.dumps import DumpSettings, DumpWorker
 
 log = logging.getLogger("entitybase.dump")
 
@@ -21,6 +24,13 @@ def register(commands) -> None:
     command.add_argument("--data", default="data", help="data directory (default ./data)")
     command.set_defaults(run=run_dump)
 
+    worker = commands.add_parser(
+        "dump-worker", help="run the scheduled full and incremental dumps until stopped")
+    worker.add_argument("--out", help="dump directory (default $ENTITYBASE_DUMP_DIR or "
+                                      "DATA/dumps)")
+    worker.add_argument("--data", default="data", help="data directory (default ./data)")
+    worker.set_defaults(run=run_worker)
+
 
 def run_dump(args) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
@@ -35,4 +45,20 @@ def run_dump(args) -> int:
     log.info("%s: %d entities, %d redirects, %d bytes", info.file, info.entities,
              info.redirects, info.bytes)
     print(info.file)
+    return 0
+
+
+def run_worker(args) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    service = open_service(args.data)
+    out = args.out or dump_directory(service)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    log.info("dump worker writing to %s", out)
+    try:
+        DumpWorker(service, out, DumpSettings.from_env()).run(stop)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        service.close()
     return 0

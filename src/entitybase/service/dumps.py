@@ -8,6 +8,7 @@ however large the store is.
 import gzip
 import hashlib
 import json
+import os
 import re
 import time
 from collections.abc import Iterator
@@ -26,6 +27,11 @@ _SINCE_FORMATS = (
     (re.compile(r"^\d{4}-\d\d-\d\d$"), "%Y-%m-%d"),
     (re.compile(r"^\d{14}$"), "%Y%m%d%H%M%S"),  # MediaWiki's timestamp
 )
+
+
+def dump_directory(service) -> Path:
+    """Where scheduled dumps go: $ENTITYBASE_DUMP_DIR, else `dumps` in the data directory."""
+    return Path(os.environ.get("ENTITYBASE_DUMP_DIR") or service.store.data_dir / "dumps")
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""Scheduled and streaming workers that run beside (or inside) the API server."""
