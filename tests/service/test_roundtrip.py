@@ -6,7 +6,11 @@ import pytest
 
 from entitybase.cli.data_commands import read_records
 from entitybase.model import (
-    all_statements, encode_entity, fill_hashes, parse_entity_data, write_entity_data,
+    all_statements,
+    encode_entity,
+    fill_hashes,
+    parse_entity_data,
+    write_entity_data,
 )
 from entitybase.service import open_service
 

@@ -1,0 +1,64 @@
+"""The import, export, redirect, sites, languages, user and migrate commands."""
+
+import bz2
+import gzip
+import json
+
+from entitybase.cli.main import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_import_export_with_sites(tmp_path, capsys, conformance):
+    data = str(tmp_path / "data")
+    source = conformance / "wikidata/entities/Q17948861.json"
+    assert run(capsys, "sites", "load", str(conformance / "wikimedia/sites.json"),
+               "--data", data)[0] == 0
+    code, _, err = run(capsys, "import", str(source), "--data", data)
+    assert code == 0 and "imported 1" in err
+    code, out, _ = run(capsys, "export", "Q17948861", "--data", data)
+    assert code == 0 and out.encode() == source.read_bytes()
+    code, out, _ = run(capsys, "export", "Q17948861", "--revision", "2146196239", "--data", data)
+    assert out.encode() == source.read_bytes()
+    assert run(capsys, "export", "Q404", "--data", data)[0] == 1
+
+
+def test_import_dump_formats_and_bad_lines(tmp_path, capsys, conformance):
+    lines = (conformance / "wikidata/bulk/entities.jsonl").read_bytes().splitlines()[:5]
+    dump = b"[\n" + b",\n".join(lines[:3]) + b",\n{\"type\": \"item\", \"id\": \"bad\"},\n" + \
+        lines[3] + b"\n]\n"
+    (tmp_path / "dump.json.gz").write_bytes(gzip.compress(dump))
+    (tmp_path / "more.jsonl.bz2").write_bytes(bz2.compress(lines[4] + b"\n"))
+    data = str(tmp_path / "data")
+    code, _, err = run(capsys, "import", str(tmp_path / "dump.json.gz"),
+                       str(tmp_path / "more.jsonl.bz2"), "--data", data)
+    assert code == 1
+    assert "dump.json.gz:5:" in err and "imported 5" in err
+    first = json.loads(lines[0])
+    code, out, _ = run(capsys, "export", first["id"], "--data", data)
+    assert json.loads(out)["entities"][first["id"]]["lastrevid"] == first["lastrevid"]
+    code, _, err = run(capsys, "import", str(tmp_path / "more.jsonl.bz2"), "--data", data)
+    assert code == 0 and "unchanged 1" in err
+
+
+def test_redirect_user_languages_migrate(tmp_path, capsys, conformance):
+    data = str(tmp_path / "data")
+    for name in ("Q17948861", "Q51605722"):
+        run(capsys, "import", str(conformance / f"wikidata/entities/{name}.json"), "--data", data)
+    assert run(capsys, "redirect", "Q17948861", "Q51605722", "--data", data)[0] == 0
+    code, out, _ = run(capsys, "export", "Q17948861", "--data", data)
+    assert list(json.loads(out)["entities"]) == ["Q51605722"]
+    code, out, _ = run(capsys, "user", "create", "Bob", "--bot", "--data", data)
+    token = out.strip().splitlines()[-1]
+    assert code == 0 and len(token) >= 32
+    from entitybase.service import open_service
+    service = open_service(data)
+    assert service.authenticate(token).name == "Bob"
+    service.close()
+    assert run(capsys, "languages", "load", str(conformance / "wikimedia/languages.json"),
+               "--data", data)[0] == 0
+    assert run(capsys, "migrate", "--data", data)[0] == 0
