@@ -1,0 +1,49 @@
+"""Benchmarks: `python bench/run.py [--quick]`.
+
+Progress goes to stderr; the LAST line on stdout is one JSON object of figures, each the
+median of several runs (see the module of each group for how it is measured).
+"""
+
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def store_figures(quick: bool) -> dict:
+    import store
+    return store.figures(quick)
+
+
+def http_figures(quick: bool) -> dict:
+    """edit_p50_ms, edit_p99_ms, edits_per_s, get_item_per_s (bench/http_api.py)."""
+    import http_api
+    return http_api.figures(quick)
+
+
+# Figure groups, in the order they run. Add new groups here: name -> function(quick) -> dict.
+FIGURES = {
+    "store": store_figures,  # import_entities_per_s, import_large_ms, edit_bytes_large
+    "http": http_figures,    # edit_p50_ms, edit_p99_ms, edits_per_s, get_item_per_s
+}
+
+
+def main() -> int:
+    quick = "--quick" in sys.argv
+    results, failed = {}, []
+    for name, measure in FIGURES.items():
+        start = time.perf_counter()
+        try:
+            results.update(measure(quick))
+        except Exception as error:  # noqa: BLE001 - report the other figures anyway
+            failed.append(name)
+            print(f"bench {name} failed: {error!r}", file=sys.stderr)
+        print(f"bench {name}: {time.perf_counter() - start:.0f} s", file=sys.stderr)
+    print(json.dumps(results))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
