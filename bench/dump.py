@@ -1,0 +1,97 @@
+"""Dump benchmark: a Turtle dump of a generated store of real-sized entities.
+
+The store is generated from the bulk corpus (660 real entities): copies with new ids, new
+statement GUIDs and their labels made distinct, so sizes stay real and deduplication does not
+make the copies free. The dump runs in a child process so that its peak memory is its own.
+
+    .venv/bin/python bench/dump.py [--quick] [--entities N]
+
+prints one JSON line: {"dump_entities_per_s", "dump_peak_rss_mb", "dump_entities"}. Targets:
+1,000 entities/s; memory flat whatever the store's size.
+"""
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import orjson
+
+REPO = Path(__file__).resolve().parent.parent
+CONFORMANCE = Path(os.environ.get("ENTITYBASE_CONFORMANCE_DIR",
+                                  REPO.parent / "shared" / "conformance"))
+FIRST_ID = 900_000_000
+BATCH = 200
+
+
+def generated(count: int):
+    """`count` items made from the corpus's items (lexemes and properties left out)."""
+    with open(CONFORMANCE / "wikidata" / "bulk" / "entities.jsonl", "rb") as handle:
+        corpus = [line for line in handle if b'"type":"item"' in line[:40]]
+    for n in range(count):
+        entity = orjson.loads(corpus[n % len(corpus)])
+        old, new = entity["id"], f"Q{FIRST_ID + n}"
+        text = orjson.dumps(entity).replace(f'"{old}$'.encode(), f'"{new}$'.encode())
+        entity = orjson.loads(text)
+        entity["id"], entity["lastrevid"] = new, 1_000_000_000 + n
+        for term in entity.get("labels", {}).values() if isinstance(entity.get("labels"), dict) else ():
+            term["value"] = f"{term['value']} {n}"
+        entity.pop("sitelinks", None)
+        yield orjson.dumps(entity)
+
+
+def build_store(data_dir: Path, count: int) -> None:
+    from entitybase.model import parse_entity
+    from entitybase.service import open_service
+
+    service = open_service(data_dir)
+    batch = []
+    for line in generated(count):
+        batch.append(parse_entity(line))
+        if len(batch) == BATCH:
+            service.import_entities(batch)
+            batch = []
+    if batch:
+        service.import_entities(batch)
+    service.close()
+
+
+def dump_in_child(data_dir: Path, out_dir: Path) -> dict:
+    code = ("import sys, time, json\n"
+            "from entitybase.service import open_service\n"
+            "from entitybase.service.dumps import Dumps\n"
+            "service = open_service(sys.argv[1])\n"
+            "start = time.perf_counter()\n"
+            "info = Dumps(service).write(sys.argv[2], 'ttl')\n"
+            "print(json.dumps({'seconds': time.perf_counter() - start,\n"
+            "                  'entities': info.entities}))\n")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result = subprocess.run([sys.executable, "-c", code, str(data_dir), str(out_dir)],
+                            check=True, capture_output=True, text=True)
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    figures = json.loads(result.stdout)
+    figures["peak_rss_mb"] = round(max(peak_kb, before) / 1024, 1)
+    return figures
+
+
+def measure(count: int) -> dict:
+    with tempfile.TemporaryDirectory() as temp:
+        data_dir = Path(temp) / "data"
+        start = time.perf_counter()
+        build_store(data_dir, count)
+        build_seconds = time.perf_counter() - start
+        figures = dump_in_child(data_dir, Path(temp) / "out")
+    return {"dump_entities_per_s": round(figures["entities"] / figures["seconds"], 1),
+            "dump_peak_rss_mb": figures["peak_rss_mb"], "dump_entities": figures["entities"],
+            "dump_store_build_s": round(build_seconds, 1)}
+
+
+if __name__ == "__main__":
+    count = 20_000 if "--quick" in sys.argv else 100_000
+    if "--entities" in sys.argv:
+        count = int(sys.argv[sys.argv.index("--entities") + 1])
+    print(json.dumps(measure(count)))
