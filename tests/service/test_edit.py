@@ -1,5 +1,6 @@
 """Create, edit, history, redirects and the uniqueness rules on real SQLite files."""
 
+import msgspec
 import pytest
 
 from entitybase.model import Item, Property, SiteLink, Statement, Term, ValueSnak, entity_value
@@ -203,3 +204,25 @@ def test_sites_languages_and_users(service, sites, conformance):
     assert service.authenticate("wrong") is None
     with pytest.raises(RuleViolation):
         service.create_user("Alice")
+
+
+def test_entity_schema_round_trip(service):
+    from entitybase.model import EntitySchema, write_storage_json
+    schema = EntitySchema(labels={"en": "human"}, descriptions={"en": "a person"},
+                          aliases={"en": ["person", "people"]},
+                          schemaText="<human> { wdt:P31 [wd:Q5] }")
+    created = service.create(schema, user=EDITOR)
+    assert created.entity.id == "E1" and created.meta.title == "EntitySchema:E1"
+    assert write_storage_json(service.get("E1").entity) == write_storage_json(created.entity)
+
+
+def test_datatypes_come_from_stored_properties(service):
+    from entitybase.model import PageMeta, parse_entity
+    item_json = (b'{"type":"item","id":"Q7","claims":{"P9":[{"mainsnak":{"snaktype":"value",'
+                 b'"property":"P9","datavalue":{"value":"x","type":"string"}},"type":"statement",'
+                 b'"id":"Q7$1","rank":"normal"}]},"lastrevid":10}')
+    service.import_entities([parse_entity(item_json)])
+    assert service.get("Q7").entity.claims["P9"][0].mainsnak.datatype is msgspec.UNSET
+    service.import_entities([(Property(id="P9", datatype="external-id"),
+                              PageMeta(lastrevid=11))])
+    assert service.get("Q7").entity.claims["P9"][0].mainsnak.datatype == "external-id"

@@ -6,8 +6,9 @@ Portable SQLAlchemy Core: no backend-specific types or statements here. Content 
 """
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.mysql import LONGBLOB
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 metadata = sa.MetaData()
 
@@ -24,7 +25,9 @@ content = sa.Table(
     sa.Column("kind", sa.SmallInteger, nullable=False),
     sa.Column("size", sa.Integer, nullable=False),
     sa.Column("refs", sa.BigInteger, nullable=False),
-    sa.Column("data", sa.LargeBinary, nullable=True),
+    # MySQL's plain BLOB holds 64 KiB; parts up to the blob threshold need more.
+    sa.Column("data", sa.LargeBinary().with_variant(LONGBLOB, "mysql", "mariadb"),
+              nullable=True),
 )
 
 # Immutable revision rows; the manifest is NULL on a redirect revision.
@@ -83,6 +86,7 @@ unique_key = sa.Table(
     sa.Column("key_hash", sa.String(32), primary_key=True),
     sa.Column("entity_id", sa.String(32), nullable=False),
     sa.Index("eb_unique_key_entity", "entity_id"),
+    sqlite_with_rowid=False,
 )
 
 site = sa.Table(
@@ -115,9 +119,11 @@ user = sa.Table(
     sa.Column("created", sa.String(20), nullable=False),
 )
 
-# version -> tables that version added. Later versions append here (and may add ALTERs).
+# version -> tables (or indexes) that version added. Later versions append here.
 MIGRATIONS = {
     1: [meta, content, revision, head, sequence, outbox, unique_key, site, language, user],
+    # The relay finds undelivered events without scanning the whole outbox.
+    2: [sa.Index("eb_outbox_pending", outbox.c.delivered, outbox.c.event_id)],
 }
 
 

@@ -12,10 +12,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from . import backends
 from . import schema as t
-from .blobs import LocalBlobs
-from .contents import BATCH, ContentIdFunction, ContentStore, Part, blake2b_id
-from .engine import sqlite_engines
+from .contents import BATCH, ContentIdFunction, ContentStore, Part, blake2b_id, executemany
 from .layout import Renderer, Splitter, children, decode_part
 
 
@@ -32,9 +31,11 @@ class Store:
                  blob_threshold: int = 256 * 1024):
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.reader, self.writer = sqlite_engines(self.data_dir / "entitybase.sqlite")
-        self.contents = ContentStore(LocalBlobs(self.data_dir / "blobs"), content_id,
-                                     blob_threshold)
+        # ENTITYBASE_DATABASE_URL / ENTITYBASE_BLOB_URL pick other backends (backends.py).
+        self.database_url = backends.database_url(self.data_dir)
+        self.reader, self.writer = backends.open_engines(self.database_url)
+        self.contents = ContentStore(backends.open_blobs(backends.blob_url(self.data_dir)),
+                                     content_id, blob_threshold)
         self.migrate()
 
     def close(self) -> None:
@@ -42,8 +43,7 @@ class Store:
         self.writer.dispose()
 
     def migrate(self) -> tuple[int, int]:
-        with self.writer.begin() as conn:
-            return t.migrate(conn)
+        return backends.migrate(self.writer, t.migrate)
 
     # -- transactions ------------------------------------------------------------------------
 
@@ -193,6 +193,14 @@ class Store:
 
     def raise_sequence(self, conn: sa.Connection, name: str, at_least: int) -> None:
         """Make sure a counter is at least `at_least` (never lowers it)."""
+        if conn.dialect.name == "mysql":
+            # One atomic upsert: UPDATE-then-INSERT of a missing row deadlocks on MySQL's
+            # gap locks when two processes create the same counter.
+            conn.exec_driver_sql(
+                "INSERT INTO eb_sequence (name, value) VALUES (%s, %s) "
+                "ON DUPLICATE KEY UPDATE value = GREATEST(value, VALUES(value))",
+                (name, at_least))
+            return
         updated = conn.execute(sa.update(t.sequence).where(
             t.sequence.c.name == name, t.sequence.c.value < at_least).values(value=at_least))
         if updated.rowcount == 0 and conn.execute(sa.select(t.sequence.c.value).where(
@@ -238,10 +246,9 @@ class Store:
                 t.unique_key.c.scope == sa.bindparam("s"),
                 t.unique_key.c.key_hash == sa.bindparam("h")),
                 [{"owner": entity_id, "k": k, "s": s, "h": h} for k, s, h in removed])
-        rows = [{"kind": k, "scope": s, "key_hash": h, "entity_id": entity_id}
-                for k, s, h in added]
-        if rows:
-            tx.conn.execute(sa.insert(t.unique_key), rows)
+        executemany(tx.conn, sa.insert(t.unique_key),
+                    [{"kind": k, "scope": s, "key_hash": h, "entity_id": entity_id}
+                     for k, s, h in added])
 
     def delete_keys(self, tx: Transaction, entity_ids: list[str]) -> None:
         for start in range(0, len(entity_ids), BATCH):
