@@ -101,6 +101,7 @@ def test_large_parts_go_to_blobs(tmp_path, q53713):
 
 
 def test_migrate_is_idempotent(tmp_path):
+    from entitybase.store.schema import SCHEMA_VERSION
     store = Store(tmp_path)
-    assert store.migrate() == (1, 1)
+    assert store.migrate() == (SCHEMA_VERSION, SCHEMA_VERSION)
     store.close()

@@ -8,7 +8,7 @@ Portable SQLAlchemy Core: no backend-specific types or statements here. Content 
 import sqlalchemy as sa
 from sqlalchemy.dialects.mysql import LONGBLOB
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 metadata = sa.MetaData()
 
@@ -28,6 +28,8 @@ content = sa.Table(
     # MySQL's plain BLOB holds 64 KiB; parts up to the blob threshold need more.
     sa.Column("data", sa.LargeBinary().with_variant(LONGBLOB, "mysql", "mariadb"),
               nullable=True),
+    # SQLite: rows live in the primary-key b-tree, no second index (ignored elsewhere).
+    sqlite_with_rowid=False,
 )
 
 # Immutable revision rows; the manifest is NULL on a redirect revision.
@@ -119,11 +121,69 @@ user = sa.Table(
     sa.Column("created", sa.String(20), nullable=False),
 )
 
+# -- the editing lifecycle (version 3) ---------------------------------------------------------
+
+# Soft-deleted entities: their head row moves here, so every reader sees them as missing,
+# and moves back on undelete.
+deleted_head = sa.Table(
+    "eb_deleted_head", metadata,
+    sa.Column("entity_id", sa.String(32), primary_key=True),
+    sa.Column("entity_type", sa.String(16), nullable=False),
+    sa.Column("revision_id", sa.BigInteger, nullable=False),
+    sa.Column("page_id", sa.BigInteger, nullable=False),
+    sa.Column("redirect_to", sa.String(32), nullable=True),
+    sa.Column("timestamp", sa.String(20), nullable=False),
+)
+
+# Protection level of an entity ("semi", "full", "locked", "archived", "mass-edit").
+protection = sa.Table(
+    "eb_protection", metadata,
+    sa.Column("entity_id", sa.String(32), primary_key=True),
+    sa.Column("level", sa.String(16), nullable=False),
+    sa.Column("timestamp", sa.String(20), nullable=False),
+    sa.Column("user_name", sa.String(255), nullable=True),
+    sa.Column("reason", sa.Text, nullable=False),
+)
+
+# Log entries of actions that are not revisions: delete, undelete, protect, hard delete.
+log = sa.Table(
+    "eb_log", metadata,
+    sa.Column("entity_id", sa.String(32), primary_key=True),
+    sa.Column("log_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("timestamp", sa.String(20), nullable=False),
+    sa.Column("user_id", sa.BigInteger, nullable=True),
+    sa.Column("user_name", sa.String(255), nullable=True),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("params", sa.Text, nullable=False),
+)
+
+# Backlinks: `source_id`'s current statements, qualifiers or references hold `entity_id`
+# as a value of `property_id`.
+backlink = sa.Table(
+    "eb_backlink", metadata,
+    sa.Column("entity_id", sa.String(32), primary_key=True),
+    sa.Column("source_id", sa.String(32), primary_key=True),
+    sa.Column("property_id", sa.String(32), primary_key=True),
+    sa.Index("eb_backlink_source", "source_id"),
+    sa.Index("eb_backlink_property", "entity_id", "property_id", "source_id"),
+    sqlite_with_rowid=False,
+)
+
+# Daily statistics: one JSON document per (day, name).
+stats = sa.Table(
+    "eb_stats", metadata,
+    sa.Column("day", sa.String(10), primary_key=True),
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
 # version -> tables (or indexes) that version added. Later versions append here.
 MIGRATIONS = {
     1: [meta, content, revision, head, sequence, outbox, unique_key, site, language, user],
     # The relay finds undelivered events without scanning the whole outbox.
     2: [sa.Index("eb_outbox_pending", outbox.c.delivered, outbox.c.event_id)],
+    3: [deleted_head, protection, log, backlink, stats],
 }
 
 
