@@ -1,0 +1,48 @@
+"""Every entity of the bulk corpus, imported into a store, renders as Turtle and N-Triples
+that a standard RDF parser reads, with the same triples in both."""
+
+import json
+
+import pyoxigraph
+import pytest
+
+from entitybase.cli.data_commands import read_chunks
+from entitybase.model import parse_entity
+from entitybase.service import open_service
+
+
+@pytest.fixture(scope="module")
+def bulk_service(conformance, tmp_path_factory):
+    service = open_service(tmp_path_factory.mktemp("bulk"))
+    service.registry.load_sites(json.loads((conformance / "wikimedia" / "sites.json").read_text()))
+    imported = set()
+    for name in ("history.jsonl", "entities.jsonl"):
+        records = [parse_entity(chunk) for _, chunk in
+                   read_chunks(str(conformance / "wikidata" / "bulk" / name))]
+        imported.update(entity.id for entity, _ in records)
+        for start in range(0, len(records), 200):
+            service.import_entities(records[start:start + 200])
+    yield service, imported
+    service.close()
+
+
+def test_every_entity_parses(bulk_service):
+    bulk_service, imported = bulk_service
+    store, after, checked = bulk_service.store, None, set()
+    while True:
+        with store.read() as conn:
+            page = store.head_page(conn, after, 200)
+        if not page:
+            break
+        after = page[-1].entity_id
+        for head in page:
+            if head.redirect_to:
+                continue
+            current = bulk_service.get(head.entity_id)
+            turtle = bulk_service.linked_data.render(current, "ttl")
+            ntriples = bulk_service.linked_data.render(current, "nt")
+            parsed = {str(t) for t in pyoxigraph.parse(turtle, pyoxigraph.RdfFormat.TURTLE)}
+            assert parsed == {str(t) for t in
+                              pyoxigraph.parse(ntriples, pyoxigraph.RdfFormat.N_TRIPLES)}
+            checked.add(head.entity_id)
+    assert checked == imported
