@@ -168,6 +168,14 @@ def _check_id(entity_id, kind: str):
         fail("invalid-entity-id", f"not a {kind} id: {entity_id!r}")
 
 
+def _check_fingerprint_and_claims(entity) -> None:
+    """Labels, descriptions, aliases and claims of an item or property, `[]` read as `{}`."""
+    entity.labels = _terms(entity.labels, "labels")
+    entity.descriptions = _terms(entity.descriptions, "descriptions")
+    entity.aliases = _aliases(entity.aliases)
+    entity.claims = _claims(entity.claims)
+
+
 class Item(Struct, tag_field="type", tag="item", kw_only=True, gc=False):
     id: str | UnsetType = UNSET
     labels: TermMap = {}
@@ -178,10 +186,7 @@ class Item(Struct, tag_field="type", tag="item", kw_only=True, gc=False):
 
     def __post_init__(self):
         _check_id(self.id, "item")
-        self.labels = _terms(self.labels, "labels")
-        self.descriptions = _terms(self.descriptions, "descriptions")
-        self.aliases = _aliases(self.aliases)
-        self.claims = _claims(self.claims)
+        _check_fingerprint_and_claims(self)
         sitelinks = self.sitelinks
         if isinstance(sitelinks, list):
             if sitelinks:
@@ -202,10 +207,7 @@ class Property(Struct, tag_field="type", tag="property", kw_only=True, gc=False)
 
     def __post_init__(self):
         _check_id(self.id, "property")
-        self.labels = _terms(self.labels, "labels")
-        self.descriptions = _terms(self.descriptions, "descriptions")
-        self.aliases = _aliases(self.aliases)
-        self.claims = _claims(self.claims)
+        _check_fingerprint_and_claims(self)
 
 
 class Form(Struct, kw_only=True, gc=False):
