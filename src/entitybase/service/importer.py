@@ -7,11 +7,13 @@ warnings, not enforced: real data breaks them.
 """
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
-from ..model import Entity, PageMeta, Property
+from ..model import Entity, PageMeta
 from ..model.ids import numeric_id
+from ..store import Part, Splitter, blake2b_id
 from .records import ImportResult
-from .revisions import entity_kind, event, now
+from .revisions import entity_kind, event, fill_statements, now
 from .rules import unique_keys
 
 # The edit type of a revision imported without its source revision id: it gets a fresh id,
@@ -19,35 +21,63 @@ from .rules import unique_keys
 UNDATED = "import-undated"
 
 
+class PlannedRecord(NamedTuple):
+    entity_id: str
+    kind: str
+    meta: PageMeta
+    root: bytes
+    keys: dict  # uniqueness key -> what a violation reports
+
+
+class ImportPlan(NamedTuple):
+    """A batch ready to write: plain data, so another process can prepare it."""
+
+    records: list[PlannedRecord]
+    parts: dict[bytes, Part]
+
+
+def plan_import(records: Sequence[tuple[Entity, PageMeta]], content_id=blake2b_id) -> ImportPlan:
+    """Fill missing GUIDs and hashes and split the entities into parts. Pure: no store access
+    (snaks imported without `datatype` get it from the stored property when read)."""
+    splitter = Splitter(content_id)
+    planned = []
+    for entity, meta in records:
+        fill_statements(entity, recompute_hashes=False)
+        planned.append(PlannedRecord(entity.id, entity_kind(entity), meta,
+                                     splitter.entity(entity), unique_keys(entity)))
+    return ImportPlan(planned, splitter.parts)
+
+
 def import_batch(service, records: Sequence[tuple[Entity, PageMeta]]) -> list[ImportResult]:
+    return write_import(service, plan_import(records, service.store.contents.content_id))
+
+
+def write_import(service, plan: ImportPlan) -> list[ImportResult]:
+    """Write a planned batch in one transaction."""
     store = service.store
-    batch_datatypes = {e.id: e.datatype for e, _ in records if isinstance(e, Property)}
-    for entity, _ in records:
-        service.prepare(entity, recompute_hashes=False, datatypes=batch_datatypes)
     with store.read() as conn:
         stored = store.existing_revisions(
-            conn, [meta.lastrevid for _, meta in records if meta.lastrevid])
-    results: list[ImportResult | None] = [None] * len(records)
-    splitter = store.splitter()
+            conn, [r.meta.lastrevid for r in plan.records if r.meta.lastrevid])
+    results: list[ImportResult | None] = [None] * len(plan.records)
     todo = []
-    for index, (entity, meta) in enumerate(records):
-        revision_id = meta.lastrevid or None
+    for index, record in enumerate(plan.records):
+        revision_id = record.meta.lastrevid or None
         owner = stored.get(revision_id)
-        if owner == entity.id:
-            results[index] = ImportResult(entity.id, revision_id, "unchanged")
+        if owner == record.entity_id:
+            results[index] = ImportResult(record.entity_id, revision_id, "unchanged")
             continue
         if owner is not None:
-            results[index] = ImportResult(entity.id, revision_id, "failed",
+            results[index] = ImportResult(record.entity_id, revision_id, "failed",
                                           f"revision {revision_id} belongs to {owner}")
             continue
         if revision_id is not None:
-            stored[revision_id] = entity.id
-        todo.append((index, entity, meta, splitter.entity(entity)))
+            stored[revision_id] = record.entity_id
+        todo.append((index, record))
     if not todo:
         return results
-    store.prepare_parts(splitter.parts)
+    store.prepare_parts(plan.parts)
     with store.write() as tx:
-        _write(service, tx, todo, results, splitter.parts)
+        _write(service, tx, todo, results, plan.parts)
     return results
 
 
@@ -55,42 +85,43 @@ def _write(service, tx, todo: list, results: list, parts: dict) -> None:
     store, conn = service.store, tx.conn
     _raise_sequences(store, conn, todo)
     heads = {row.entity_id: row._asdict()
-             for row in store.heads(conn, list({e.id for _, e, _, _ in todo})).values()}
+             for row in store.heads(conn, list({r.entity_id for _, r in todo})).values()}
     undated = store.revisions_of_type(
         conn, [head["revision_id"] for head in heads.values()], UNDATED)
     for head in heads.values():
         head["undated"] = head["revision_id"] in undated
     history = store.revision_ids(conn, list(heads))
     new_heads, moved, revisions, final = {}, {}, [], {}
-    for index, entity, meta, root in todo:
+    for index, record in todo:
+        entity_id, meta, root = record.entity_id, record.meta, record.root
         dated = bool(meta.lastrevid)
-        if not dated and store.has_manifest(conn, entity.id, root.hex()):
-            results[index] = ImportResult(entity.id, None, "unchanged")
+        if not dated and store.has_manifest(conn, entity_id, root.hex()):
+            results[index] = ImportResult(entity_id, None, "unchanged")
             continue
         revision_id = meta.lastrevid or store.next_value(conn, "revision")
-        head = heads.get(entity.id)
+        head = heads.get(entity_id)
         if head is None:
-            head = heads[entity.id] = new_heads[entity.id] = {
-                "entity_id": entity.id, "entity_type": entity_kind(entity),
+            head = heads[entity_id] = new_heads[entity_id] = {
+                "entity_id": entity_id, "entity_type": record.kind,
                 "revision_id": revision_id,
                 "page_id": meta.pageid or store.next_value(conn, "page"), "redirect_to": None}
-            final[entity.id] = entity
+            final[entity_id] = record.keys
         elif _moves_head(dated, revision_id, head):
-            moved.setdefault(entity.id, head["revision_id"])
+            moved.setdefault(entity_id, head["revision_id"])
             head["revision_id"], head["redirect_to"] = revision_id, None
             head["page_id"] = meta.pageid or head["page_id"]
-            final[entity.id] = entity
+            final[entity_id] = record.keys
         head["undated"] = head["revision_id"] == revision_id and not dated
-        older = [r for r in history.setdefault(entity.id, []) if r < revision_id]
+        older = [r for r in history.setdefault(entity_id, []) if r < revision_id]
         parent = max(older, default=None)
-        history[entity.id].append(revision_id)
+        history[entity_id].append(revision_id)
         revisions.append({
-            "revision_id": revision_id, "entity_id": entity.id, "parent_id": parent,
+            "revision_id": revision_id, "entity_id": entity_id, "parent_id": parent,
             "timestamp": meta.modified or now(), "user_id": None, "user_name": None,
             "comment": "", "tags": [], "bot": False,
             "edit_type": "import" if dated else UNDATED, "manifest_id": root.hex(),
             "redirect_to": None})
-        results[index] = ImportResult(entity.id, revision_id, "imported")
+        results[index] = ImportResult(entity_id, revision_id, "imported")
     for entity_id, expected in moved.items():
         if entity_id not in new_heads:
             head = heads[entity_id]
@@ -100,7 +131,7 @@ def _write(service, tx, todo: list, results: list, parts: dict) -> None:
     for head in new_heads.values():
         del head["undated"]
         store.insert_head(tx, **head)
-    warnings = _replace_keys(store, tx, final)
+    warnings = _replace_keys(store, tx, final, set(new_heads))
     for result in results:
         if result is not None and result.entity_id in warnings and result.status == "imported":
             result.warnings = warnings[result.entity_id]
@@ -121,9 +152,10 @@ def _moves_head(dated: bool, revision_id: int, head: dict) -> bool:
 def _raise_sequences(store, conn, todo) -> None:
     """Counters stay above every imported revision id, page id and entity number."""
     highest: dict[str, int] = {}
-    for _, entity, meta, _ in todo:
-        name = f"id:{entity_kind(entity)}"
-        highest[name] = max(highest.get(name, 0), numeric_id(entity.id))
+    for _, record in todo:
+        meta = record.meta
+        name = f"id:{record.kind}"
+        highest[name] = max(highest.get(name, 0), numeric_id(record.entity_id))
         if meta.lastrevid:
             highest["revision"] = max(highest.get("revision", 0), meta.lastrevid)
         if meta.pageid:
@@ -132,26 +164,28 @@ def _raise_sequences(store, conn, todo) -> None:
         store.raise_sequence(conn, name, value)
 
 
-def _replace_keys(store, tx, entities: dict[str, Entity]) -> dict[str, list[str]]:
+def _replace_keys(store, tx, entities: dict[str, dict], new: set) -> dict[str, list[str]]:
     """Give each entity whose head moved the uniqueness keys of its new head; keys held by
     another entity stay with it and are reported."""
-    store.delete_keys(tx, list(entities))
+    store.delete_keys(tx, [entity_id for entity_id in entities if entity_id not in new])
     wanted, warnings = {}, {}
-    for entity_id, entity in entities.items():
-        for key, info in unique_keys(entity).items():
+    for entity_id, keys in entities.items():
+        for key, info in keys.items():
             holder = wanted.setdefault(key, (entity_id, info))[0]
             if holder != entity_id:
-                warnings.setdefault(entity_id, []).append(
-                    f"{info[0]} {info[1]} {info[2]!r} is also held by {holder}")
+                warnings.setdefault(entity_id, []).append(_held(info, holder))
     owners = store.key_owners(tx.conn, list(wanted))
-    rows = {}
+    rows = []
     for key, (entity_id, info) in wanted.items():
         owner = owners.get(key)
         if owner is None:
-            rows.setdefault(entity_id, []).append(key)
+            rows.append((*key, entity_id))
         elif owner != entity_id:
-            warnings.setdefault(entity_id, []).append(
-                f"{info[0]} {info[1]} {info[2]!r} is also held by {owner}")
-    for entity_id, keys in rows.items():
-        store.set_keys(tx, entity_id, [], keys)
+            warnings.setdefault(entity_id, []).append(_held(info, owner))
+    store.add_keys(tx, rows)
     return warnings
+
+
+def _held(info: tuple, owner: str) -> str:
+    kind, scope, value = info
+    return f"{kind} {scope} {value!r} is also held by {owner}"

@@ -4,7 +4,8 @@ import time
 
 import msgspec
 
-from ..model import Entity, EntitySchema, Item, Lexeme, PageMeta, Property
+from ..model import Entity, EntitySchema, Item, Lexeme, PageMeta, Property, fill_hashes
+from ..model.ids import new_statement_guid
 from .records import RevisionInfo
 
 NAMESPACES = {"item": (0, ""), "property": (120, "Property:"), "lexeme": (146, "Lexeme:"),
@@ -52,3 +53,27 @@ def event(row: dict) -> dict:
             "revision_id": row["revision_id"], "parent_id": row["parent_id"],
             "timestamp": row["timestamp"], "user": row["user_name"],
             "redirect_to": row.get("redirect_to")}
+
+
+def fill_statements(entity: Entity, recompute_hashes: bool = True) -> None:
+    """What Wikibase fills on save: form and sense ids, statement GUIDs, snak and reference
+    hashes (recomputed, or only where missing)."""
+    if isinstance(entity, Lexeme):
+        _number_lexeme_parts(entity)
+    for subject, claims in subjects(entity):
+        for statements in claims.values():
+            for statement in statements:
+                if not statement.id:
+                    statement.id = new_statement_guid(subject)
+                fill_hashes(statement, recompute=recompute_hashes)
+
+
+def _number_lexeme_parts(lexeme: Lexeme) -> None:
+    for form in lexeme.forms:
+        if not form.id:
+            form.id = f"{lexeme.id}-F{lexeme.nextFormId}"
+            lexeme.nextFormId += 1
+    for sense in lexeme.senses:
+        if not sense.id:
+            sense.id = f"{lexeme.id}-S{lexeme.nextSenseId}"
+            lexeme.nextSenseId += 1

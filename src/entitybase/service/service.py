@@ -12,8 +12,8 @@ from collections.abc import Callable
 import msgspec
 from msgspec import UNSET
 
-from ..model import Entity, Item, Lexeme, all_snaks, fill_hashes
-from ..model.ids import make_id, new_statement_guid
+from ..model import Entity, Item, all_snaks
+from ..model.ids import make_id
 from ..store import Store
 from .errors import (
     EditConflict,
@@ -31,6 +31,7 @@ from .revisions import (
     compose_comment,
     entity_kind,
     event,
+    fill_statements,
     now,
     page_meta,
     revision_info,
@@ -218,26 +219,8 @@ class Service:
                 datatypes: dict | None = None) -> None:
         """Fill what Wikibase fills on save: sub-entity ids, statement GUIDs, hashes, and snak
         datatypes known from stored properties."""
-        if isinstance(entity, Lexeme):
-            self._number_lexeme_parts(entity)
-        for subject, claims in subjects(entity):
-            for statements in claims.values():
-                for statement in statements:
-                    if not statement.id:
-                        statement.id = new_statement_guid(subject)
-                    fill_hashes(statement, recompute=recompute_hashes)
+        fill_statements(entity, recompute_hashes)
         self._fill_datatypes(entity, datatypes)
-
-    @staticmethod
-    def _number_lexeme_parts(lexeme: Lexeme) -> None:
-        for form in lexeme.forms:
-            if not form.id:
-                form.id = f"{lexeme.id}-F{lexeme.nextFormId}"
-                lexeme.nextFormId += 1
-        for sense in lexeme.senses:
-            if not sense.id:
-                sense.id = f"{lexeme.id}-S{lexeme.nextSenseId}"
-                lexeme.nextSenseId += 1
 
     def _save(self, entity: Entity, current: EntityRevision | None, expected: int | None,
               meta: dict) -> EntityRevision:

@@ -4,8 +4,8 @@ The embedded backend is one SQLite database plus a blob directory under the data
 """
 
 from .contents import ContentCollision, MissingContent, Part, blake2b_id
-from .layout import KIND_NAMES
+from .layout import KIND_NAMES, Splitter
 from .store import Store, Transaction
 
-__all__ = ["KIND_NAMES", "ContentCollision", "MissingContent", "Part", "Store", "Transaction",
-           "blake2b_id"]
+__all__ = ["KIND_NAMES", "ContentCollision", "MissingContent", "Part", "Splitter", "Store",
+           "Transaction", "blake2b_id"]

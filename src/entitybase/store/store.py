@@ -246,9 +246,12 @@ class Store:
                 t.unique_key.c.scope == sa.bindparam("s"),
                 t.unique_key.c.key_hash == sa.bindparam("h")),
                 [{"owner": entity_id, "k": k, "s": s, "h": h} for k, s, h in removed])
+        self.add_keys(tx, [(*key, entity_id) for key in added])
+
+    def add_keys(self, tx: Transaction, rows: list[tuple[str, str, str, str]]) -> None:
+        """Insert (kind, scope, key_hash, entity_id) rows."""
         executemany(tx.conn, sa.insert(t.unique_key),
-                    [{"kind": k, "scope": s, "key_hash": h, "entity_id": entity_id}
-                     for k, s, h in added])
+                    [{"kind": k, "scope": s, "key_hash": h, "entity_id": e} for k, s, h, e in rows])
 
     def delete_keys(self, tx: Transaction, entity_ids: list[str]) -> None:
         for start in range(0, len(entity_ids), BATCH):
