@@ -1,18 +1,23 @@
 """`entitybase import / export / redirect`: entities in and out of a data directory."""
 
 import bz2
+import collections
 import gzip
 import itertools
 import logging
+import multiprocessing
+import os
 import re
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 
 import orjson
 from tqdm import tqdm
 
 from ..model import EntityFormatError, parse_entity, parse_entity_data, write_entity_data
 from ..service import EntityRedirected, ServiceError, User, open_service
+from ..service.importer import ImportPlan, plan_import
 
 log = logging.getLogger("entitybase.import")
 
@@ -110,10 +115,7 @@ def read_records(name: str) -> Iterator[tuple[int, list | None, str | None]]:
     """(line number, [(entity, meta)...] or None, error or None) per record."""
     for number, text in read_chunks(name):
         try:
-            if _ENTITY_DATA.match(text):
-                records = parse_entity_data(text)
-            else:
-                records = [parse_entity(text)]
+            records = parse_text(text)
         except EntityFormatError as error:
             yield number, None, f"{error.code} at {error.path}: {error.reason}"
             continue
@@ -121,43 +123,124 @@ def read_records(name: str) -> Iterator[tuple[int, list | None, str | None]]:
 
 
 # -- import ----------------------------------------------------------------------------------
+#
+# Parsing and splitting entities into parts is pure CPU work; worker processes do it (plan)
+# while this process writes the planned batches, one transaction each, in input order.
 
 
 def run_import(args) -> int:
     setup_logging()
-    service = open_service(args.data)
-    failed = imported = unchanged = 0
     progress = tqdm(unit=" entities", file=sys.stderr, smoothing=0.1, dynamic_ncols=True)
     try:
-        for name in args.files:
-            batch = []
-            for number, records, error in read_records(name):
-                if error:
-                    failed += 1
-                    log.error("%s:%d: %s", name, number, error)
-                    continue
-                batch += [(name, number, record) for record in records]
-                if len(batch) >= BATCH_ENTITIES:
-                    counts = import_batch(service, batch)
-                    failed, imported, unchanged = (
-                        failed + counts[0], imported + counts[1], unchanged + counts[2])
-                    progress.update(len(batch))
-                    batch = []
-            if batch:
-                counts = import_batch(service, batch)
-                failed, imported, unchanged = (
-                    failed + counts[0], imported + counts[1], unchanged + counts[2])
-                progress.update(len(batch))
+        counts = import_files(args.data, args.files, progress=progress.update)
     finally:
         progress.close()
+    log.info("imported %d, unchanged %d, failed %d", counts.imported, counts.unchanged,
+             counts.failed)
+    return 1 if counts.failed else 0
+
+
+class Counts:
+    def __init__(self):
+        self.failed = self.imported = self.unchanged = 0
+
+    def add(self, failed: int, imported: int, unchanged: int) -> None:
+        self.failed += failed
+        self.imported += imported
+        self.unchanged += unchanged
+
+
+def import_files(data_dir, files: list[str], workers: int | None = None,
+                 progress=lambda n: None) -> Counts:
+    """Import files into the store under data_dir; bad records are logged and counted."""
+    if workers is None:
+        # Handing a planned batch to this process costs about a third of writing it: worth
+        # it only when spare cores remain for the database work.
+        cpus = os.cpu_count() or 1
+        workers = 0 if cpus < 4 else min(4, cpus - 2)
+    counts = Counts()
+    pool = _pool(workers) if workers > 0 else None
+    service = open_service(data_dir)
+    try:
+        pending: collections.deque = collections.deque()
+        for batch in read_batches(files):
+            pending.append((batch, pool.submit(plan_lines, batch) if pool else None))
+            if len(pending) > 2 * max(workers, 1) or not pool:
+                _write_planned(service, *pending.popleft(), counts, progress)
+        while pending:
+            _write_planned(service, *pending.popleft(), counts, progress)
+    finally:
         service.close()
-    log.info("imported %d, unchanged %d, failed %d", imported, unchanged, failed)
-    return 1 if failed else 0
+        if pool:
+            pool.shutdown(cancel_futures=True)
+    return counts
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    return ProcessPoolExecutor(workers, mp_context=context)
+
+
+def read_batches(files: list[str]) -> Iterator[list[tuple[str, int, bytes]]]:
+    """(file, line number, text) of up to BATCH_ENTITIES records at a time."""
+    batch = []
+    for name in files:
+        for number, text in read_chunks(name):
+            batch.append((name, number, text))
+            if len(batch) >= BATCH_ENTITIES:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+def parse_text(text: bytes) -> list:
+    if _ENTITY_DATA.match(text):
+        return parse_entity_data(text)
+    return [parse_entity(text)]
+
+
+def parse_lines(lines: list) -> tuple[list, list]:
+    """([(file, line, (entity, meta))...], [(file, line, error)...])."""
+    records, errors = [], []
+    for name, number, text in lines:
+        try:
+            records += [(name, number, record) for record in parse_text(text)]
+        except EntityFormatError as error:
+            errors.append((name, number, f"{error.code} at {error.path}: {error.reason}"))
+    return records, errors
+
+
+def plan_lines(lines: list) -> tuple[list, list, ImportPlan]:
+    """In a worker: parse and plan one batch. Returns (sources, errors, plan)."""
+    records, errors = parse_lines(lines)
+    plan = plan_import([record for _, _, record in records])
+    return [(name, number) for name, number, _ in records], errors, plan
+
+
+def _write_planned(service, lines: list, future, counts: Counts, progress) -> None:
+    if future is None:
+        sources, errors, plan = plan_lines(lines)
+    else:
+        sources, errors, plan = future.result()
+    for name, number, error in errors:
+        log.error("%s:%d: %s", name, number, error)
+    counts.add(len(errors), 0, 0)
+    try:
+        results = service.write_import(plan)
+    except Exception:  # noqa: BLE001 - the batch failed as a whole: isolate the bad records
+        records, _ = parse_lines(lines)
+        counts.add(*import_batch(service, records))
+    else:
+        counts.add(*_report(sources, results))
+    progress(len(lines))
 
 
 def import_batch(service, batch: list) -> tuple[int, int, int]:
-    """Import one batch in one transaction; if the transaction fails, retry record by
-    record so that only the bad records are lost. Returns (failed, imported, unchanged)."""
+    """Import (file, line, record) items in one transaction; if the transaction fails, retry
+    record by record so that only the bad records are lost. Returns (failed, imported,
+    unchanged)."""
     try:
         results = service.import_entities([record for _, _, record in batch])
     except Exception as error:  # noqa: BLE001 - any failure: isolate the bad records
@@ -170,8 +253,12 @@ def import_batch(service, batch: list) -> tuple[int, int, int]:
             for i, n in enumerate(import_batch(service, [item])):
                 totals[i] += n
         return tuple(totals)
+    return _report([(name, number) for name, number, _ in batch], results)
+
+
+def _report(sources: list, results: list) -> tuple[int, int, int]:
     counts = [0, 0, 0]
-    for (name, number, _), result in zip(batch, results, strict=True):
+    for (name, number), result in zip(sources, results, strict=True):
         if result.status == "failed":
             counts[0] += 1
             log.error("%s:%d: %s: %s", name, number, result.entity_id, result.error)

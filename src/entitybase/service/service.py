@@ -15,6 +15,7 @@ from msgspec import UNSET
 from ..model import Entity, Item, all_snaks
 from ..model.ids import make_id
 from ..store import Store
+from . import backlinks, lifecycle
 from .errors import (
     EditConflict,
     EntityNotFound,
@@ -23,7 +24,7 @@ from .errors import (
     RevisionNotFound,
     RuleViolation,
 )
-from .importer import import_batch
+from .importer import ImportPlan, import_batch, write_import
 from .linked_data import LinkedData
 from .records import EntityRevision, ImportResult, RevisionInfo, Settings, User
 from .registry import Registry
@@ -255,8 +256,11 @@ class Service:
                                        revision_id=revision_id, page_id=page_id, redirect_to=None)
             else:
                 page_id = current.meta.pageid
-                if not self.store.swap_head(tx, entity.id, expected, revision_id=revision_id):
+                # Saving content ends a redirect (redirect revert).
+                if not self.store.swap_head(tx, entity.id, expected, revision_id=revision_id,
+                                            redirect_to=None):
                     raise _HeadMoved()
+            self._on_write(tx, entity.id, meta, old if current else None, entity)
             self._update_keys(tx, entity.id, old_keys, new_keys)
             self.store.put_parts(tx, splitter.parts, [bytes.fromhex(root)])
             row = {"revision_id": revision_id, "entity_id": entity.id, "parent_id": expected,
@@ -271,6 +275,14 @@ class Service:
                             row["user_name"], row["comment"], row["tags"], row["bot"])
         return EntityRevision(entity, page_meta(entity.id, kind, page_id, revision_id, timestamp),
                               info)
+
+    @staticmethod
+    def _on_write(tx, entity_id: str, meta: dict, old: Entity | None, new: Entity | None):
+        """What every write of an existing or new entity does in its transaction: enforce
+        protection (not on creation: a new entity has none), keep backlinks current."""
+        if old is not None:
+            lifecycle.check_write(tx.conn, entity_id, meta["user"], meta["bot"])
+        backlinks.update(tx, entity_id, old, new)
 
     def _update_keys(self, tx, entity_id: str, old_keys: dict, new_keys: dict) -> None:
         added = [key for key in new_keys if key not in old_keys]
@@ -302,6 +314,7 @@ class Service:
             if not self.store.swap_head(tx, from_id, expected, revision_id=revision_id,
                                         redirect_to=to_id):
                 raise EditConflict(from_id, expected, None)
+            self._on_write(tx, from_id, {"user": user, "bot": False}, source.entity, None)
             self.store.set_keys(tx, from_id, list(unique_keys(source.entity)), [])
             row = {"revision_id": revision_id, "entity_id": from_id, "parent_id": expected,
                    "timestamp": now(), "user_id": user.id if user else None,
@@ -318,6 +331,10 @@ class Service:
     def import_entities(self, records) -> list[ImportResult]:
         """Import (entity, page metadata) pairs in one transaction; see importer.py."""
         return import_batch(self, records)
+
+    def write_import(self, plan: ImportPlan) -> list[ImportResult]:
+        """Write a batch planned by importer.plan_import (possibly in another process)."""
+        return write_import(self, plan)
 
     # -- statistics --------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ point at a part; a part is counted once per distinct parent.
 
 import hashlib
 import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
@@ -49,30 +49,28 @@ _PERSON = [b"eb-part-%d" % kind for kind in range(256)]
 
 
 class KnownParts:
-    """Committed parts by id (immutable, so cacheable forever), bounded by total bytes."""
+    """Committed parts by id (immutable, so cacheable forever), bounded by total bytes;
+    the oldest entries leave first. Reads take no lock: a dict lookup is atomic."""
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
         self.size = 0
-        self.items: OrderedDict[bytes, tuple[int, bytes]] = OrderedDict()
+        self.items: dict[bytes, tuple[int, bytes]] = {}
         self.lock = threading.Lock()
 
     def get(self, key: bytes):
-        with self.lock:
-            item = self.items.get(key)
-            if item is not None:
-                self.items.move_to_end(key)
-            return item
+        return self.items.get(key)
 
     def add(self, entries: Iterable[tuple[bytes, int, bytes]]) -> None:
         with self.lock:
+            items = self.items
             for key, kind, data in entries:
-                if key not in self.items:
-                    self.items[key] = (kind, data)
+                if key not in items:
+                    items[key] = (kind, data)
                     self.size += len(data)
-            while self.size > self.max_bytes and self.items:
-                _, (_, data) = self.items.popitem(last=False)
-                self.size -= len(data)
+            while self.size > self.max_bytes and items:
+                oldest = next(iter(items))
+                self.size -= len(items.pop(oldest)[1])
 
 
 def executemany(conn: sa.Connection, statement, rows: list[dict]) -> None:
@@ -90,6 +88,35 @@ def executemany(conn: sa.Connection, statement, rows: list[dict]) -> None:
     conn.exec_driver_sql(compiled.string, params)
 
 
+def select_in(conn: sa.Connection, query, values: list, column=content.c.id):
+    """Rows of `query` whose column is in `values`, BATCH values per statement. The statement
+    with BATCH placeholders is compiled once per dialect (SQLAlchemy would re-render an
+    expanding IN list on every call); the last batch repeats a value to fill it."""
+    if not values:
+        return
+    params = [sa.bindparam(f"v{i}") for i in range(BATCH)]
+    compiled = _compiled(conn.dialect, query.where(column.in_(params)))
+    for start in range(0, len(values), BATCH):
+        chunk = values[start:start + BATCH]
+        chunk = chunk + [chunk[0]] * (BATCH - len(chunk))
+        if compiled.positional:
+            args = tuple(chunk[int(name[1:])] for name in compiled.positiontup)
+        else:
+            args = {f"v{i}": value for i, value in enumerate(chunk)}
+        yield from conn.exec_driver_sql(compiled.string, args)
+
+
+_COMPILED: dict = {}
+
+
+def _compiled(dialect, statement):
+    key = (dialect.name, str(statement))
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        compiled = _COMPILED[key] = statement.compile(dialect=dialect)
+    return compiled
+
+
 class ContentStore:
     def __init__(self, blobs: LocalBlobs, content_id: ContentIdFunction = blake2b_id,
                  blob_threshold: int = 256 * 1024, cache_bytes: int = 256 * 1024 * 1024):
@@ -97,6 +124,7 @@ class ContentStore:
         self.content_id = content_id
         self.blob_threshold = blob_threshold
         self.known = KnownParts(cache_bytes)
+        self._select = sa.select(content.c.id, content.c.kind, content.c.data)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -119,16 +147,13 @@ class ContentStore:
 
     def _load(self, conn, keys: list[bytes]) -> dict[bytes, tuple[int, bytes]]:
         loaded = {}
-        for start in range(0, len(keys), BATCH):
-            hexes = [key.hex() for key in keys[start:start + BATCH]]
-            rows = conn.execute(sa.select(content.c.id, content.c.kind, content.c.data)
-                                .where(content.c.id.in_(hexes)))
-            for hex_id, kind, data in rows:
+        hexes = [key.hex() for key in keys]
+        for hex_id, kind, data in select_in(conn, self._select, hexes):
+            if data is None:
+                data = self.blobs.get(hex_id)
                 if data is None:
-                    data = self.blobs.get(hex_id)
-                    if data is None:
-                        raise MissingContent(f"blob {hex_id} is missing")
-                loaded[bytes.fromhex(hex_id)] = (kind, bytes(data))
+                    raise MissingContent(f"blob {hex_id} is missing")
+            loaded[bytes.fromhex(hex_id)] = (kind, bytes(data))
         return loaded
 
     # -- writing -----------------------------------------------------------------------------
