@@ -55,17 +55,21 @@ def event(row: dict) -> dict:
             "redirect_to": row.get("redirect_to")}
 
 
-def fill_statements(entity: Entity, recompute_hashes: bool = True) -> None:
+def fill_statements(entity: Entity, recompute_hashes: bool = True,
+                    unchanged: dict | None = None) -> None:
     """What Wikibase fills on save: form and sense ids, statement GUIDs, snak and reference
-    hashes (recomputed, or only where missing)."""
+    hashes (recomputed, or only where missing). A statement equal to the one with its GUID in
+    `unchanged` keeps its hashes: they were computed when it was saved."""
     if isinstance(entity, Lexeme):
         _number_lexeme_parts(entity)
+    unchanged = unchanged or {}
     for subject, claims in subjects(entity):
         for statements in claims.values():
             for statement in statements:
                 if not statement.id:
                     statement.id = new_statement_guid(subject)
-                fill_hashes(statement, recompute=recompute_hashes)
+                recompute = recompute_hashes and unchanged.get(statement.id) != statement
+                fill_hashes(statement, recompute=recompute)
 
 
 def _number_lexeme_parts(lexeme: Lexeme) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import msgspec
 from msgspec import UNSET
 
-from ..model import Entity, Item, all_snaks
+from ..model import Entity, Item, all_snaks, all_statements
 from ..model.ids import make_id
 from ..store import Store
 from . import backlinks, lifecycle
@@ -101,11 +101,14 @@ class Service:
                 self._rendered.move_to_end(revision_id)
                 return data
         data = self.store.render(conn, manifest_id)
+        self._remember(revision_id, data)
+        return data
+
+    def _remember(self, revision_id: int, data: bytes) -> None:
         with self._lock:
             self._rendered[revision_id] = data
             while len(self._rendered) > self.settings.revision_cache_size:
                 self._rendered.popitem(last=False)
-        return data
 
     def _decorate(self, entity: Entity) -> None:
         """What reads add to stored content: sitelink URLs, snak datatypes stored without."""
@@ -225,7 +228,12 @@ class Service:
 
     def _save(self, entity: Entity, current: EntityRevision | None, expected: int | None,
               meta: dict) -> EntityRevision:
-        self.prepare(entity)
+        # Hashes are recomputed only for statements the edit changed (or added).
+        unchanged = {}
+        if current is not None:
+            unchanged = {s.id: s for s in all_statements(current.entity) if s.id}
+        fill_statements(entity, recompute_hashes=True, unchanged=unchanged)
+        self._fill_datatypes(entity)
         if isinstance(entity, Item):
             for link in entity.sitelinks.values():
                 if not self.registry.is_known_site(link.site) and self.registry.has_sites:
@@ -270,6 +278,9 @@ class Service:
                    "edit_type": meta["edit_type"], "manifest_id": root, "redirect_to": None}
             self.store.insert_revisions(tx, [dict(row)])
             self.store.add_events(tx, [event(row)])
+        # The saved entity decodes to what rendering its parts would give: cache it, so the
+        # next read of this revision (typically the next edit) needs no rendering.
+        self._remember(revision_id, msgspec.json.encode(entity))
         self._decorate(entity)
         info = RevisionInfo(revision_id, entity.id, expected, timestamp,
                             row["user_name"], row["comment"], row["tags"], row["bot"])

@@ -7,6 +7,7 @@ point at a part; a part is counted once per distinct parent.
 """
 
 import hashlib
+import operator
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -64,10 +65,9 @@ class KnownParts:
     def add(self, entries: Iterable[tuple[bytes, int, bytes]]) -> None:
         with self.lock:
             items = self.items
-            for key, kind, data in entries:
-                if key not in items:
-                    items[key] = (kind, data)
-                    self.size += len(data)
+            new = {key: (kind, data) for key, kind, data in entries if key not in items}
+            items.update(new)
+            self.size += sum(len(data) for _, data in new.values())
             while self.size > self.max_bytes and items:
                 oldest = next(iter(items))
                 self.size -= len(items.pop(oldest)[1])
@@ -79,10 +79,15 @@ def executemany(conn: sa.Connection, statement, rows: list[dict]) -> None:
     the statement is still compiled for the connection's dialect, so it stays portable."""
     if not rows:
         return
-    compiled = statement.compile(dialect=conn.dialect, column_keys=list(rows[0]))
+    columns = tuple(rows[0])
+    compiled = _compiled(conn.dialect, statement, columns)
     if compiled.positional:
         order = compiled.positiontup
-        params = [tuple(row[name] for name in order) for row in rows]
+        if len(order) == 1:
+            params = [(row[order[0]],) for row in rows]
+        else:
+            getter = operator.itemgetter(*order)
+            params = [getter(row) for row in rows]
     else:
         params = rows
     conn.exec_driver_sql(compiled.string, params)
@@ -94,8 +99,10 @@ def select_in(conn: sa.Connection, query, values: list, column=content.c.id):
     expanding IN list on every call); the last batch repeats a value to fill it."""
     if not values:
         return
-    params = [sa.bindparam(f"v{i}") for i in range(BATCH)]
-    compiled = _compiled(conn.dialect, query.where(column.in_(params)))
+    compiled = _compiled(conn.dialect, query, column)
+    if compiled is None:
+        params = [sa.bindparam(f"v{i}") for i in range(BATCH)]
+        compiled = _compiled(conn.dialect, query, column, query.where(column.in_(params)))
     for start in range(0, len(values), BATCH):
         chunk = values[start:start + BATCH]
         chunk = chunk + [chunk[0]] * (BATCH - len(chunk))
@@ -107,14 +114,23 @@ def select_in(conn: sa.Connection, query, values: list, column=content.c.id):
 
 
 _COMPILED: dict = {}
+_INSERT = sa.insert(content)
+_INCREMENT = (sa.update(content).where(content.c.id == sa.bindparam("key"))
+              .values(refs=content.c.refs + sa.bindparam("n")))
 
 
-def _compiled(dialect, statement):
-    key = (dialect.name, str(statement))
+def _compiled(dialect, statement, variant, final=None):
+    """Statements are compiled once per dialect and variant (column keys, IN column). With
+    `final` given, compile and remember it; for a select_in query the lookup may miss."""
+    key = (dialect.name, id(statement), variant)
     compiled = _COMPILED.get(key)
-    if compiled is None:
-        compiled = _COMPILED[key] = statement.compile(dialect=dialect)
-    return compiled
+    if compiled is None and final is not None:
+        compiled = _COMPILED[key] = (statement, final.compile(dialect=dialect))
+    elif compiled is None and not isinstance(variant, sa.Column):
+        compiled = _COMPILED[key] = (statement, statement.compile(
+            dialect=dialect, column_keys=list(variant)))
+    # the statement is kept alive with its compiled form, so its id() is never reused
+    return compiled[1] if compiled else None
 
 
 class ContentStore:
@@ -201,11 +217,10 @@ class ContentStore:
             large = len(part.data) > self.blob_threshold
             rows.append({"id": key.hex(), "kind": part.kind, "size": len(part.data),
                          "refs": increments.get(key, 0), "data": None if large else part.data})
-        executemany(conn, sa.insert(content), rows)
+        executemany(conn, _INSERT, rows)
 
     def _increment(self, conn, increments: dict[bytes, int]) -> None:
         if not increments:
             return
-        statement = (sa.update(content).where(content.c.id == sa.bindparam("key"))
-                     .values(refs=content.c.refs + sa.bindparam("n")))
-        executemany(conn, statement, [{"key": key.hex(), "n": n} for key, n in increments.items()])
+        executemany(conn, _INCREMENT,
+                    [{"key": key.hex(), "n": n} for key, n in increments.items()])

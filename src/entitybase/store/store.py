@@ -17,6 +17,8 @@ from . import schema as t
 from .contents import BATCH, ContentIdFunction, ContentStore, Part, blake2b_id, executemany
 from .layout import Renderer, Splitter, children, decode_part
 
+_INSERT_KEY = sa.insert(t.unique_key)
+
 
 class Transaction:
     """A write transaction; parts it stored enter the cache only after commit."""
@@ -250,7 +252,7 @@ class Store:
 
     def add_keys(self, tx: Transaction, rows: list[tuple[str, str, str, str]]) -> None:
         """Insert (kind, scope, key_hash, entity_id) rows."""
-        executemany(tx.conn, sa.insert(t.unique_key),
+        executemany(tx.conn, _INSERT_KEY,
                     [{"kind": k, "scope": s, "key_hash": h, "entity_id": e} for k, s, h, e in rows])
 
     def delete_keys(self, tx: Transaction, entity_ids: list[str]) -> None:
