@@ -14,7 +14,7 @@ from msgspec import UNSET
 
 from ..model import Entity, Item, all_snaks, all_statements
 from ..model.ids import make_id
-from ..store import Store
+from ..store import KIND_NAMES, Store
 from . import backlinks, lifecycle
 from .errors import (
     EditConflict,
@@ -41,6 +41,8 @@ from .revisions import (
 from .rules import same_label_and_description, unique_keys, violation
 
 EDIT_RETRIES = 5
+MAX_CONTENT_IDS = 100
+KIND_CODES = {name: code for code, name in KIND_NAMES.items()}
 
 _decode = msgspec.json.Decoder(Entity).decode
 
@@ -352,5 +354,35 @@ class Service:
     def content_stats(self) -> dict:
         with self.store.read() as conn:
             return self.store.content_stats(conn)
+
+    def get_contents(self, kind: str, ids: list[str]) -> dict[str, object]:
+        """Stored parts by content id as Wikibase JSON values (kinds: snak, statement,
+        reference, qualifiers, term, sitelink); ids of other kinds or unknown are left out."""
+        if len(ids) > MAX_CONTENT_IDS:
+            raise RuleViolation("too-many-ids", f"At most {MAX_CONTENT_IDS} ids at a time",
+                                {"limit": MAX_CONTENT_IDS})
+        wanted = KIND_CODES.get(kind)
+        with self.store.read() as conn:
+            found = self.store.render_parts(conn, ids)
+        return {i: msgspec.json.decode(data) for i, (k, data) in found.items() if k == wanted}
+
+    def most_used_statements(self, limit: int = 10) -> list[dict]:
+        """The statements (hashed without GUID) that the most statement groups point at."""
+        with self.store.read() as conn:
+            top = self.store.top_parts(conn, KIND_CODES["statement"], min(limit, 100))
+            found = self.store.render_parts(conn, [hex_id for hex_id, _ in top])
+        return [{"id": hex_id, "references": refs,
+                 "statement": msgspec.json.decode(found[hex_id][1])}
+                for hex_id, refs in top if hex_id in found]
+
+    def deduplication_stats(self) -> dict:
+        """Per part kind: distinct parts, their bytes, and the references to them (what
+        storing each use separately would take)."""
+        kinds = {KIND_NAMES[kind]: figures for kind, figures in self.content_stats().items()}
+        parts = sum(k["parts"] for k in kinds.values())
+        references = sum(k["references"] for k in kinds.values())
+        return {"kinds": kinds, "parts": parts, "references": references,
+                "bytes": sum(k["bytes"] for k in kinds.values()),
+                "references_per_part": round(references / parts, 3) if parts else 0.0}
 
 

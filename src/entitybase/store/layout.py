@@ -30,6 +30,7 @@ KIND_NAMES = {
     SITELINK: "sitelink", SITELINKS: "sitelinks", FORM: "form", SENSE: "sense", ROOT: "root",
     TEXT: "text",
 }
+RENDERED_KINDS = (SNAK, QUALIFIERS, REFERENCE, STATEMENT, TERM, SITELINK)
 RAW_KINDS = (SNAK, TERM, TEXT)  # stored as bytes, not msgpack
 
 RANKS = ("normal", "preferred", "deprecated")
@@ -232,6 +233,28 @@ class Renderer:
 
     def value(self, key: bytes):
         return self.parts[key][1]
+
+    def part(self, key: bytes) -> bytes:
+        """One part as Wikibase JSON: a snak, statement (without GUID and rank), reference,
+        qualifier set, term string or sitelink."""
+        kind, value = self.parts[key]
+        if kind == SNAK:
+            return value
+        if kind == STATEMENT:
+            mainsnak, middle, references = self._statement_body(key)
+            return b'{"mainsnak":%s,"type":"statement"%s%s}' % (mainsnak, middle, references)
+        if kind == REFERENCE:
+            return self._reference(key)
+        if kind == QUALIFIERS:
+            pairs, order = value
+            return b'{"qualifiers":%s,"qualifiers-order":%s}' % (
+                self._snak_map(pairs), _json(order or [p for p, _ in pairs]))
+        if kind == TERM:
+            return _json(value.decode())
+        if kind == SITELINK:
+            site, title, badges = value
+            return _json({"site": site, "title": title, "badges": badges})
+        raise ValueError(f"{KIND_NAMES[kind]} parts are not rendered on their own")
 
     def entity(self, root_id: bytes) -> bytes:
         root = self.value(root_id)

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from . import backends
 from . import schema as t
 from .contents import BATCH, ContentIdFunction, ContentStore, Part, blake2b_id, executemany
-from .layout import Renderer, Splitter, children, decode_part
+from .layout import RENDERED_KINDS, Renderer, Splitter, children, decode_part
 
 _INSERT_KEY = sa.insert(t.unique_key)
 
@@ -97,9 +97,32 @@ class Store:
         kind, data = self.contents.get(conn, [key])[key]
         return decode_part(kind, data)
 
+    def render_parts(self, conn: sa.Connection, ids: list[str]) -> dict[str, tuple[int, bytes]]:
+        """hex id -> (kind, Wikibase JSON) of snaks, statements, references, qualifier sets,
+        terms and sitelinks; other or unknown ids are left out."""
+        found = {}
+        for hex_id, (kind, _) in self.get_parts(conn, ids).items():
+            if kind in RENDERED_KINDS:
+                key = bytes.fromhex(hex_id)
+                found[hex_id] = (kind, Renderer(self.load_parts(conn, key)).part(key))
+        return found
+
+    def top_parts(self, conn: sa.Connection, kind: int, limit: int) -> list[tuple[str, int]]:
+        """(hex id, references) of the most referenced parts of a kind."""
+        query = (sa.select(t.content.c.id, t.content.c.refs).where(t.content.c.kind == kind)
+                 .order_by(t.content.c.refs.desc()).limit(limit))
+        return [(hex_id, refs) for hex_id, refs in conn.execute(query)]
+
     def get_parts(self, conn: sa.Connection, ids: list[str]) -> dict[str, tuple[int, bytes]]:
         """Raw parts by hex id; unknown ids are left out."""
-        keys = [bytes.fromhex(i) for i in ids]
+        keys = []
+        for hex_id in ids:
+            try:
+                key = bytes.fromhex(hex_id)
+            except ValueError:
+                continue
+            if len(key) == 16:
+                keys.append(key)
         loaded = self.contents._load(conn, [k for k in keys if not self.contents.known.get(k)])
         found = {k: self.contents.known.get(k) for k in keys if self.contents.known.get(k)}
         found.update(loaded)
