@@ -62,3 +62,27 @@ def test_redirect_user_languages_migrate(tmp_path, capsys, conformance):
     assert run(capsys, "languages", "load", str(conformance / "wikimedia/languages.json"),
                "--data", data)[0] == 0
     assert run(capsys, "migrate", "--data", data)[0] == 0
+
+
+def test_sites_from_a_sitematrix(tmp_path, capsys):
+    matrix = {"sitematrix": {
+        "count": 3,
+        "0": {"code": "de", "name": "Deutsch", "site": [
+            {"url": "https://de.wikipedia.org", "dbname": "dewiki", "code": "wiki"},
+            {"url": "https://de.wikivoyage.org", "dbname": "dewikivoyage", "code": "wikivoyage",
+             "closed": ""}]},
+        "specials": [{"url": "https://commons.wikimedia.org", "dbname": "commonswiki",
+                      "code": "commons", "lang": "en"}]}}
+    path = tmp_path / "matrix.json"
+    path.write_text(json.dumps(matrix))
+    data = str(tmp_path / "data")
+    code, _, err = run(capsys, "sites", "load", "--wikimedia", "--url", path.as_uri(),
+                       "--data", data)
+    assert code == 0 and "loaded 3 sites" in err
+    from entitybase.service import open_service
+    service = open_service(data)
+    assert service.sitelink_url("dewiki", "Köln Bonn") == \
+        "https://de.wikipedia.org/wiki/K%C3%B6ln_Bonn"
+    assert service.registry.site("commonswiki").group == "commons"
+    assert service.registry.site("dewikivoyage").group == "wikivoyage"
+    service.close()

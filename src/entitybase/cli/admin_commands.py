@@ -4,7 +4,7 @@ import json
 import logging
 
 from ..service import ServiceError, open_service
-from ..service.sites import fetch_sitematrix
+from ..service.sites import SITEMATRIX_URL, fetch_sitematrix
 from ..store import Store
 from .data_commands import add_data_option, setup_logging
 
@@ -18,6 +18,8 @@ def register(commands) -> None:
     load.add_argument("file", nargs="?", help="sites in the format of conformance sites.json")
     load.add_argument("--wikimedia", action="store_true",
                       help="fetch Wikimedia's site matrix (action=sitematrix)")
+    load.add_argument("--url", default=SITEMATRIX_URL,
+                      help="the action=sitematrix URL --wikimedia reads")
     add_data_option(load)
     load.set_defaults(run=run_sites_load)
 
@@ -47,7 +49,7 @@ def run_sites_load(args) -> int:
     if bool(args.file) == bool(args.wikimedia):
         log.error("give either a FILE or --wikimedia")
         return 2
-    records = fetch_sitematrix() if args.wikimedia else _read_json(args.file)
+    records = fetch_sitematrix(args.url) if args.wikimedia else _read_json(args.file)
     service = open_service(args.data)
     try:
         log.info("loaded %d sites", service.registry.load_sites(records))
