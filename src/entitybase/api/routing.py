@@ -5,8 +5,11 @@ into an async FastAPI endpoint that runs it in a bounded thread pool (the storag
 synchronous) and turns errors into Wikibase REST error responses.
 """
 
+import asyncio
 import logging
+import os
 import re
+import weakref
 from email.utils import format_datetime, parsedate_to_datetime
 from datetime import datetime, timezone
 
@@ -21,15 +24,17 @@ from .errors import error_response, service_error_response
 log = logging.getLogger(__name__)
 
 # Worker threads the API may occupy at once; the storage layer is synchronous.
-POOL_SIZE = 32
-_limiter: anyio.CapacityLimiter | None = None
+POOL_SIZE = 4
+_limiters: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def limiter() -> anyio.CapacityLimiter:
-    global _limiter
-    if _limiter is None:
-        _limiter = anyio.CapacityLimiter(POOL_SIZE)
-    return _limiter
+    """The thread limiter of the running event loop (a limiter belongs to one loop)."""
+    loop = asyncio.get_running_loop()
+    found = _limiters.get(loop)
+    if found is None:
+        found = _limiters[loop] = anyio.CapacityLimiter(POOL_SIZE)
+    return found
 
 
 class NotModified(Exception):
