@@ -52,3 +52,28 @@ def test_redirect_route(client, item):
     assert done.status_code == 201
     assert done.json()["from"] == item and done.json()["to"] == target
     assert client.get(f"/entities/items/{item}").status_code == 308
+
+
+def test_contents_by_id(client, service, item, string_property):
+    for n in range(2):
+        created = client.post("/entities/items", {"item": {}}).json()["id"]
+        client.post(f"/entities/items/{created}/statements", {"statement": {
+            "property": {"id": string_property}, "value": {"type": "value", "content": "s"}}})
+    top = client.http.get("/entitybase/v1/statements/most_used", params={"limit": 1}).json()
+    entry = top["statements"][0]
+    assert entry["references"] >= 2 and "id" not in entry["statement"]
+    one = client.http.get(f"/entitybase/v1/statements/{entry['id']}")
+    assert one.status_code == 200 and one.json() == entry["statement"]
+    assert "immutable" in one.headers["cache-control"]
+    snak = entry["statement"]["mainsnak"]
+    missing = "0" * 32
+    batch = client.http.get(f"/entitybase/v1/statements/{entry['id']},{missing}").json()
+    assert batch == {entry["id"]: entry["statement"], missing: None}
+    assert client.http.get(f"/entitybase/v1/statements/{missing}").status_code == 404
+    assert client.http.get("/entitybase/v1/snaks/nothex").status_code == 400
+    too_many = ",".join(f"{n:032x}" for n in range(101))
+    response = client.http.get(f"/entitybase/v1/terms/{too_many}")
+    assert response.status_code == 400 and response.json()["code"] == "too-many-ids"
+    stats = client.http.get("/entitybase/v1/stats/deduplication").json()
+    assert stats["references_per_part"] >= 1
+    assert snak["property"] == string_property

@@ -10,7 +10,7 @@ STATUS = {
     "missing-field": 400, "property-statement-id-mismatch": 400,
     "referenced-resource-not-found": 400, "resource-too-large": 400,
     "statement-group-property-id-mismatch": 400, "value-too-long": 400,
-    "missing-user-agent": 400,
+    "missing-user-agent": 400, "too-many-ids": 400,
     "permission-denied": 403,
     "resource-not-found": 404,
     "redirected-item": 409, "edit-conflict": 409, "patch-target-not-found": 409, "patch-test-failed": 409,

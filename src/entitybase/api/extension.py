@@ -1,6 +1,7 @@
 """Extension routes under /entitybase/v1: history, revisions, redirects."""
 
 import re
+from functools import partial
 
 from starlette.responses import Response
 
@@ -11,6 +12,12 @@ from .routing import Req, json_response
 
 PREFIX = "/entitybase/v1"
 _REVISION = re.compile(r"^[1-9]\d{0,18}$")
+_CONTENT_ID = re.compile(r"^[0-9a-f]{32}$")
+MAX_CONTENT_IDS = 100
+# Path segment -> the service's part kind.
+CONTENT_KINDS = {"statements": "statement", "snaks": "snak", "references": "reference",
+                 "qualifiers": "qualifiers", "terms": "term", "sitelinks": "sitelink"}
+IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}
 
 
 def _entity_id(req: Req) -> str:
@@ -76,8 +83,58 @@ def create_redirect(req: Req):
                          headers={"ETag": f'"{info.revision_id}"', **user_header(user)})
 
 
+def _content_ids(req: Req) -> list[str]:
+    wanted = req.params["ids"].split(",")
+    if len(wanted) > MAX_CONTENT_IDS:
+        raise RestError("too-many-ids", f"At most {MAX_CONTENT_IDS} ids at a time",
+                        {"limit": MAX_CONTENT_IDS})
+    if not all(_CONTENT_ID.match(content_id) for content_id in wanted):
+        raise invalid_path("ids")
+    return list(dict.fromkeys(wanted))
+
+
+def contents(req: Req, segment: str):
+    """Stored parts by content id: `{id: Wikibase JSON or null}`, up to 100 ids."""
+    wanted = _content_ids(req)
+    found = req.service.get_contents(CONTENT_KINDS[segment], wanted)
+    return json_response({content_id: found.get(content_id) for content_id in wanted},
+                         headers=IMMUTABLE if len(found) == len(wanted) else None)
+
+
+def statement_content(req: Req):
+    """One stored statement (without GUID and rank) by content id; several give a map."""
+    if "," in req.params["ids"]:
+        return contents(req, "statements")
+    wanted = _content_ids(req)
+    found = req.service.get_contents("statement", wanted)
+    if not found:
+        raise RestError("resource-not-found", "The requested resource does not exist",
+                        {"resource_type": "statement"})
+    return json_response(found[wanted[0]], headers=IMMUTABLE)
+
+
+def most_used_statements(req: Req):
+    limit = req.query.get("limit", "10")
+    if not limit.isdigit() or not 1 <= int(limit) <= 100:
+        raise RestError("invalid-query-parameter", "Invalid query parameter: 'limit'",
+                        {"parameter": "limit"})
+    return json_response({"statements": req.service.most_used_statements(int(limit))})
+
+
+def deduplication(req: Req):
+    return json_response(req.service.deduplication_stats())
+
+
 def routes():
+    content_routes = [
+        ("GET", f"/{segment}/{{ids}}", partial(contents, segment=segment),
+         f"get{segment.capitalize()}ByContentId")
+        for segment in CONTENT_KINDS if segment != "statements"]
     return [
+        ("GET", "/statements/most_used", most_used_statements, "getMostUsedStatements"),
+        ("GET", "/statements/{ids}", statement_content, "getStatementByContentId"),
+        *content_routes,
+        ("GET", "/stats/deduplication", deduplication, "getDeduplicationStats"),
         ("GET", "/entities/{entity_id}/history", history, "getEntityHistory"),
         ("GET", "/entities/{entity_id}/revisions/{revision_id}", revision, "getEntityRevision"),
         ("POST", "/redirects", create_redirect, "createRedirect"),
