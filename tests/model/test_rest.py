@@ -5,8 +5,16 @@ import pytest
 from entitybase.model import Item, Property, Term
 from entitybase.model.entities import SiteLink
 from entitybase.model.rest import (
-    RestError, as_patch_result, item_json, parse_item, parse_property, parse_statement,
-    parse_terms, property_json, statement_json, Validators,
+    RestError,
+    Validators,
+    as_patch_result,
+    item_json,
+    parse_item,
+    parse_property,
+    parse_statement,
+    parse_terms,
+    property_json,
+    statement_json,
 )
 from entitybase.service import changes
 

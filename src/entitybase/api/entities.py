@@ -51,9 +51,8 @@ def latest(req: Req, kind: Kind, entity_id: str, follow: bool = True):
         if follow:
             raise Redirect(_redirect_location(req, entity_id, moved.target_id)) from None
         raise
-    if revision.redirect_to:
-        if follow:
-            raise Redirect(_redirect_location(req, entity_id, revision.redirect_to))
+    if revision.redirect_to and follow:
+        raise Redirect(_redirect_location(req, entity_id, revision.redirect_to))
     if not isinstance(revision.entity, _model_class(kind)):
         raise resource_not_found(kind.name)
     return revision

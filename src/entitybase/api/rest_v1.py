@@ -8,12 +8,27 @@ from functools import partial
 
 from ..model import rest
 from ..model.rest import (
-    RestError, Validators, as_patch_result, invalid_value, missing_field, resource_not_found,
+    RestError,
+    Validators,
+    as_patch_result,
+    missing_field,
+    resource_not_found,
 )
 from ..service import changes
 from .entities import (
-    ITEM, KINDS, PROPERTY, Kind, authorize, edit, edit_meta, invalid_path, latest,
-    path_entity_id, read, statement_subject, user_header,
+    ITEM,
+    KINDS,
+    PROPERTY,
+    Kind,
+    authorize,
+    edit,
+    edit_meta,
+    invalid_path,
+    latest,
+    path_entity_id,
+    read,
+    statement_subject,
+    user_header,
 )
 from .routing import Redirect, Req, check_preconditions, json_response
 
@@ -151,9 +166,10 @@ def _check_patched_urls(original: dict, patched, prefix: str) -> None:
     if not isinstance(patched, dict):
         return
     for site, link in patched.items():
-        if isinstance(link, dict) and "url" in link:
-            if link["url"] != original.get(site, {}).get("url"):
-                raise _read_only_in_patch(f"{prefix}/{site}/url")
+        changed = isinstance(link, dict) and "url" in link and \
+            link["url"] != original.get(site, {}).get("url")
+        if changed:
+            raise _read_only_in_patch(f"{prefix}/{site}/url")
 
 
 def _check_patched_statement_ids(entity, new) -> None:

@@ -7,11 +7,10 @@ synchronous) and turns errors into Wikibase REST error responses.
 
 import asyncio
 import logging
-import os
 import re
 import weakref
+from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from datetime import datetime, timezone
 
 import anyio
 import orjson
@@ -88,7 +87,7 @@ class Req:
 
 def http_date(timestamp: str) -> str:
     """`2020-06-06T16:38:47Z` -> `Sat, 06 Jun 2020 16:38:47 GMT`."""
-    moment = datetime.strptime(timestamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    moment = datetime.strptime(timestamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     return format_datetime(moment, usegmt=True)
 
 
@@ -120,7 +119,7 @@ def _parse_date(header: str) -> datetime | None:
 
 def _modified(revision) -> datetime:
     return datetime.strptime(revision.timestamp, "%Y-%m-%dT%H:%M:%SZ").replace(
-        tzinfo=timezone.utc)
+        tzinfo=UTC)
 
 
 def check_preconditions(headers, revision, read: bool) -> None:
@@ -182,7 +181,7 @@ def endpoint(handler, service, with_body: bool, check_user_agent: bool = True):
         req = Req(service, request, body)
         try:
             return await anyio.to_thread.run_sync(_run, handler, req, limiter=limiter())
-        except Exception:  # noqa: BLE001 - a 500 in Wikibase's shape, logged
+        except Exception:
             log.exception("unexpected error at %s", request.url.path)
             return error_response("unexpected-error", "Unexpected Error")
 

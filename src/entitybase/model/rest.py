@@ -7,15 +7,24 @@ raises `RestError` with its error codes and JSON-pointer paths (relative to the 
 """
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 import msgspec
 from msgspec import UNSET
 
 from . import ids
 from .entities import (
-    DATATYPES, Item, NoValueSnak, Property, Reference, SiteLink, Snak, SomeValueSnak, Statement,
-    Term, ValueSnak,
+    DATATYPES,
+    Item,
+    NoValueSnak,
+    Property,
+    Reference,
+    SiteLink,
+    Snak,
+    SomeValueSnak,
+    Statement,
+    Term,
+    ValueSnak,
 )
 from .values import DataValue, EntityIdValue, EntitySchemaIdValue, TimeValue, ValueRuleError
 
@@ -40,7 +49,7 @@ _ENTITY_KINDS = {
     "wikibase-item": "item", "wikibase-property": "property", "wikibase-lexeme": "lexeme",
     "wikibase-form": "form", "wikibase-sense": "sense", "entity-schema": "entity-schema",
 }
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]+)*$", re.I)
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]+)*$", re.IGNORECASE)
 _SITE_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
 
 
@@ -316,7 +325,7 @@ def _decode_value(raw, value_type: str, path: str, original) -> DataValue:
         raise invalid_value(path, original) from None
 
 
-_URL = re.compile(r"^[a-z][a-z0-9+.-]*://[^\s]+$", re.I)
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://[^\s]+$", re.IGNORECASE)
 
 
 def _string_value(datatype: str, content, path: str) -> DataValue:

@@ -14,7 +14,11 @@ from ..model import ids
 from ..model.entities import Item, SiteLink, Statement, Term, ValueSnak
 from ..model.rest import RestError, resource_not_found
 from ..model.values import (
-    EntityIdValue, EntitySchemaIdValue, GlobeCoordinateValue, MonolingualTextValue, QuantityValue,
+    EntityIdValue,
+    EntitySchemaIdValue,
+    GlobeCoordinateValue,
+    MonolingualTextValue,
+    QuantityValue,
     TimeValue,
 )
 
