@@ -5,6 +5,7 @@ import json
 import pytest
 import pyoxigraph
 
+from entitybase.cli.main import main
 from entitybase.service.linked_data import LinkedData
 
 from .wikidata_store import GOLDEN, unit_table, wikidata_service
@@ -63,16 +64,43 @@ def test_compact_turtle_bytes(conformance, linked_data):
 
 
 def test_lookup_sees_later_edits(linked_data):
-    """A referenced entity's new label shows in the next document."""
+    """A referenced entity's new label shows in the next document (then it is put back)."""
     service = linked_data.service
-    before, _ = linked_data.document("Q17948861", "nt")
-    assert b'"Wikinews article"@en' in before or b"@en" in before
-
-    def relabel(entity):
-        entity.labels["en"].value = "renamed class"
-        return "/* wbsetlabel-set:1|en */ renamed class"
-
     user = service.create_user("editor")[0]
-    service.edit("Q17633526", relabel, user=user)
-    after, _ = linked_data.document("Q17948861", "nt")
-    assert b'"renamed class"@en' in after
+    original = service.get("Q17633526").entity.labels["en"].value
+
+    def relabel(text):
+        def change(entity):
+            entity.labels["en"].value = text
+            return f"/* wbsetlabel-set:1|en */ {text}"
+        return change
+
+    service.edit("Q17633526", relabel("renamed class"), user=user)
+    try:
+        after, _ = linked_data.document("Q17948861", "nt")
+        assert b'"renamed class"@en' in after
+    finally:
+        service.edit("Q17633526", relabel(original), user=user)
+    assert f'"{original}"@en'.encode() in linked_data.document("Q17948861", "nt")[0]
+
+
+@pytest.mark.parametrize("entity_id", ["Q17948861", "L42353"])
+def test_export_command(conformance, linked_data, capsys, entity_id):
+    """`entitybase export ID --format ttl` prints exactly the golden triples, and only them."""
+    data_dir = linked_data.service.store.data_dir
+    assert main(["export", entity_id, "--format", "ttl", "--data", str(data_dir)]) == 0
+    printed = capsys.readouterr().out.encode()
+    golden = triples((conformance / "wikidata" / "ttl" / f"{entity_id}.ttl").read_bytes(),
+                     pyoxigraph.RdfFormat.TURTLE)
+    assert triples(printed, pyoxigraph.RdfFormat.TURTLE) == golden
+    assert main(["export", entity_id, "--format", "nt", "--flavor", "simple",
+                 "--data", str(data_dir)]) == 0
+    simple = triples(capsys.readouterr().out.encode(), pyoxigraph.RdfFormat.N_TRIPLES)
+    assert simple and simple < golden
+
+
+def test_export_follows_redirects(linked_data, capsys):
+    data_dir = linked_data.service.store.data_dir
+    assert main(["export", "Q28319104", "--data", str(data_dir)]) == 0
+    document = json.loads(capsys.readouterr().out)["entities"]["Q182397"]
+    assert document["redirects"] == {"from": "Q28319104", "to": "Q182397"}

@@ -15,8 +15,11 @@ from concurrent.futures import ProcessPoolExecutor
 import orjson
 from tqdm import tqdm
 
-from ..model import EntityFormatError, parse_entity, parse_entity_data, write_entity_data
+from ..model import EntityFormatError, parse_entity, parse_entity_data
+from ..model.entities import Redirect
+from ..rdf import FLAVORS
 from ..service import EntityRedirected, ServiceError, User, open_service
+from ..service.linked_data import FORMATS
 from ..service.importer import ImportPlan, plan_import
 
 log = logging.getLogger("entitybase.import")
@@ -60,9 +63,13 @@ def register(commands) -> None:
     add_data_option(command)
     command.set_defaults(run=run_import)
 
-    command = commands.add_parser("export", help="print an entity as Special:EntityData JSON")
+    command = commands.add_parser(
+        "export", help="print an entity as Special:EntityData JSON, Turtle or N-Triples")
     command.add_argument("entity_id")
     command.add_argument("--revision", type=int)
+    command.add_argument("--format", choices=FORMATS, default="json")
+    command.add_argument("--flavor", choices=sorted(FLAVORS),
+                         help="RDF flavor as Special:EntityData's ?flavor= (default full)")
     add_data_option(command)
     command.set_defaults(run=run_export)
 
@@ -280,7 +287,9 @@ def run_export(args) -> int:
             revision = service.get(args.entity_id, args.revision)
         except EntityRedirected as redirect:  # Special:EntityData follows redirects
             revision = service.get(redirect.target_id)
-        sys.stdout.buffer.write(write_entity_data((revision.entity, revision.meta)))
+            revision.meta.redirects = Redirect(redirect.entity_id, redirect.target_id)
+        document = service.linked_data.render(revision, args.format, args.flavor)
+        sys.stdout.buffer.write(document)
         return 0
     except ServiceError as error:
         log.error("%s: %s", error.code, error.message)
