@@ -156,3 +156,52 @@ def test_json_patch():
     with pytest.raises(RestError) as caught:
         changes.check_patch([{"op": "add", "path": 5, "value": 1}])
     assert caught.value.context == {"path": "/patch/0/path"}
+
+
+# --- arbitrary JSON: parsing raises RestError or succeeds, never anything else ----------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+KEYS = st.sampled_from(["property", "id", "value", "type", "content", "qualifiers",
+                        "references", "parts", "rank", "labels", "descriptions", "aliases",
+                        "statements", "sitelinks", "title", "badges", "data_type", "time",
+                        "precision", "calendarmodel", "amount", "unit", "latitude",
+                        "longitude", "text", "language", "en", "P1", "P31", "enwiki"])
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
+                    st.sampled_from(["", "x", "Q5", "P1", "P31", "value", "novalue",
+                                     "somevalue", "normal", "string", "+1", "1",
+                                     "+2001-01-01T00:00:00Z", "http://x.org/"]))
+JSON = st.recursive(SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.dictionaries(KEYS, inner, max_size=5)), max_leaves=20)
+
+
+def _only_rest_errors(parse, data):
+    try:
+        parse(data)
+    except RestError:
+        pass
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON)
+def test_parsers_raise_only_rest_errors(data):
+    validators = Validators(datatype_of, None, lambda site: site == "enwiki")
+    _only_rest_errors(lambda d: parse_statement(d, "/s", datatype_of), data)
+    _only_rest_errors(lambda d: parse_item(d, "/item", validators), data)
+    _only_rest_errors(lambda d: parse_property(d, "/property", validators), data)
+    _only_rest_errors(lambda d: parse_terms(d, "", 250), data)
+    _only_rest_errors(lambda d: changes.apply_patch({"a": 1}, changes.check_patch(d)), data)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(DATATYPES)), JSON, JSON)
+def test_values_of_every_datatype_raise_only_rest_errors(prop, content, qualifier):
+    data = {"property": {"id": prop}, "value": {"type": "value", "content": content},
+            "qualifiers": [{"property": {"id": prop},
+                            "value": {"type": "value", "content": qualifier}}]}
+    _only_rest_errors(lambda d: parse_statement(d, "/s", datatype_of), data)
+    _only_rest_errors(lambda d: parse_statement(d, "/s", datatype_of),
+                      {**data, "value": {"type": "value", "content": {"time": content,
+                                                                       "precision": qualifier,
+                                                                       "calendarmodel": "x"}}})
