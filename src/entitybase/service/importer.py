@@ -130,7 +130,7 @@ def _write(service, tx, todo: list, results: list, parts: dict) -> None:
                 raise RuntimeError(f"{entity_id} changed during the import")
     for head in new_heads.values():
         del head["undated"]
-        store.insert_head(tx, **head)
+    store.insert_heads(tx, list(new_heads.values()))
     warnings = _replace_keys(store, tx, final, set(new_heads))
     for result in results:
         if result is not None and result.entity_id in warnings and result.status == "imported":

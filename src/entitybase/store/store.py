@@ -18,6 +18,7 @@ from .contents import BATCH, ContentIdFunction, ContentStore, Part, blake2b_id, 
 from .layout import RENDERED_KINDS, Renderer, Splitter, children, decode_part
 
 _INSERT_KEY = sa.insert(t.unique_key)
+_INSERT_HEAD = sa.insert(t.head)
 
 
 class Transaction:
@@ -142,7 +143,10 @@ class Store:
         return found
 
     def insert_head(self, tx: Transaction, **row) -> None:
-        tx.conn.execute(sa.insert(t.head).values(**row))
+        self.insert_heads(tx, [row])
+
+    def insert_heads(self, tx: Transaction, rows: list[dict]) -> None:
+        executemany(tx.conn, _INSERT_HEAD, rows)
 
     def swap_head(self, tx: Transaction, entity_id: str, expected: int, **values) -> bool:
         """Compare-and-swap: move the head only if it still is `expected`."""
