@@ -1,6 +1,8 @@
 """The REST v1 JSON shape and the fine-grained changes, without storage."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from entitybase.model import Item, Property, Term
 from entitybase.model.entities import SiteLink
@@ -160,8 +162,6 @@ def test_json_patch():
 
 # --- arbitrary JSON: parsing raises RestError or succeeds, never anything else ----------------
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 KEYS = st.sampled_from(["property", "id", "value", "type", "content", "qualifiers",
                         "references", "parts", "rank", "labels", "descriptions", "aliases",
