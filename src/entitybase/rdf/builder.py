@@ -14,6 +14,7 @@ from ..model import (
     DataValue,
     Entity,
     EntityIdValue,
+    EntitySchema,
     EntitySchemaIdValue,
     Form,
     GlobeCoordinateValue,
@@ -57,8 +58,6 @@ _LABEL_PREDICATES = (("rdfs", "label"), ("skos", "prefLabel"), ("schema", "name"
 _RANKS = {"preferred": "PreferredRank", "normal": "NormalRank", "deprecated": "DeprecatedRank"}
 _TYPE_NAMES = {"item": "Item", "property": "Property", "lexeme": "Lexeme", "form": "Form",
                "sense": "Sense", "entity-schema": "Entity-schema"}
-_ENTITY_DATATYPES = frozenset({"wikibase-item", "wikibase-property", "wikibase-lexeme",
-                               "wikibase-form", "wikibase-sense", "entity-schema"})
 _COMMONS_DATA_DATATYPES = frozenset({"geo-shape", "tabular-data"})
 _NOT_WORD_OR_DASH = re.compile(rb"[^A-Za-z0-9_-]")
 _WF_URLENCODE_SAFE = ";@$!*(),/~:"
@@ -66,10 +65,9 @@ MATHML = "http://www.w3.org/1998/Math/MathML"
 
 
 def statement_local_name(guid: str) -> str:
-    """PHP's preg_replace('/[^\\w-]/', '-', $guid) on the UTF-8 bytes."""
-    if guid.isascii():
-        return _NOT_WORD_OR_DASH.sub(b"-", guid.encode()).decode()
-    return _NOT_WORD_OR_DASH.sub(b"-", guid.encode()).decode("ascii")
+    """PHP's preg_replace('/[^\\w-]/', '-', $guid): byte-wise, so a non-ASCII character
+    becomes one '-' per UTF-8 byte."""
+    return _NOT_WORD_OR_DASH.sub(b"-", (guid or "").encode()).decode("ascii")
 
 
 def wf_urlencode(text: str) -> str:
@@ -232,6 +230,8 @@ class RdfBuilder:
             w.obj(t.typed(str(count), "xsd", "integer"))
 
     def _page_props(self, entity: Entity) -> list[tuple[str, int]]:
+        if isinstance(entity, EntitySchema):
+            return []
         if isinstance(entity, Lexeme):
             owners = (entity, *entity.forms, *entity.senses)
             return [("statements", sum(len(s) for o in owners for s in o.claims.values()))]
