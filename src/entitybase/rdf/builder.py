@@ -96,7 +96,7 @@ def iso_timestamp(timestamp: str | int) -> str:
     return timestamp
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=2048)  # ~10 kB each: bounded, so dumps stay flat
 def _declaration(t: Terms, voc: Vocabulary, property_id: str,
                  datatype: str | None) -> tuple[tuple[str, str, str], ...]:
     """The triples declaring a property: the same for every document, so computed once."""
