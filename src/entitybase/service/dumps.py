@@ -122,30 +122,30 @@ class Dumps:
 
     # -- entities ----------------------------------------------------------------------------
 
-    def _heads(self, since: str | None) -> Iterator:
+    def _pages(self, since: str | None) -> Iterator[list]:
         store, after = self.service.store, None
         while True:
             with store.read() as conn:
                 page = store.head_page(conn, after, PAGE, since)
             if not page:
                 return
-            yield from page
+            yield page
             after = page[-1].entity_id
 
     def _entities(self, info: DumpInfo) -> Iterator:
-        """(entity, page metadata) of every head in the dump, or (source, target) of a
-        redirect; the metadata file's counts and time range follow along."""
-        for head in self._heads(info.since):
-            if head.redirect_to:
-                info.redirects += 1
-                yield None, (head.entity_id, head.redirect_to)
-                continue
-            current = self.service.get(head.entity_id, head.revision_id)
-            info.entities += 1
-            modified = current.meta.modified
-            info.modified_from = min(info.modified_from or modified, modified)
-            info.modified_to = max(info.modified_to or modified, modified)
-            yield current, None
+        """(entity revision, None) of every entity in the dump, or (None, (source, target))
+        of a redirect; the metadata file's counts and time range follow along."""
+        for page in self._pages(info.since):
+            for head in page:
+                if head.redirect_to:
+                    info.redirects += 1
+                    yield None, (head.entity_id, head.redirect_to)
+            for current in self.service.get_heads(page):
+                info.entities += 1
+                modified = current.meta.modified
+                info.modified_from = min(info.modified_from or modified, modified)
+                info.modified_to = max(info.modified_to or modified, modified)
+                yield current, None
 
     def _json(self, info: DumpInfo) -> Iterator[bytes]:
         """Wikidata's JSON dump layout: `[`, one entity per line followed by `,`, `]`."""

@@ -75,9 +75,9 @@ class Store:
         """Store new parts and count references; `roots` are referenced by revision rows."""
         tx.cache_entries += self.contents.put(tx.conn, parts, Counter(roots))
 
-    def load_parts(self, conn: sa.Connection, root_id: bytes) -> dict:
-        """Every part under a root, level by level: id -> (kind, decoded value)."""
-        decoded, level = {}, [root_id]
+    def load_parts(self, conn: sa.Connection, *root_ids: bytes) -> dict:
+        """Every part under the roots, level by level: id -> (kind, decoded value)."""
+        decoded, level = {}, list(root_ids)
         while level:
             wanted = list(dict.fromkeys(key for key in level if key not in decoded))
             level = []
@@ -91,6 +91,12 @@ class Store:
         """Entity JSON (internal form, hashes as stored) of a manifest."""
         root = bytes.fromhex(manifest_id)
         return Renderer(self.load_parts(conn, root)).entity(root)
+
+    def render_many(self, conn: sa.Connection, manifest_ids: list[str]) -> list[bytes]:
+        """`render` of many manifests, their parts loaded together (a query per level)."""
+        roots = [bytes.fromhex(manifest_id) for manifest_id in manifest_ids]
+        renderer = Renderer(self.load_parts(conn, *roots))
+        return [renderer.entity(root) for root in roots]
 
     def root(self, conn: sa.Connection, manifest_id: str) -> dict:
         """The decoded root manifest (type, id, datatype, part ids)."""
@@ -163,6 +169,16 @@ class Store:
     def revision(self, conn: sa.Connection, revision_id: int):
         return conn.execute(
             sa.select(t.revision).where(t.revision.c.revision_id == revision_id)).first()
+
+    def revisions(self, conn: sa.Connection, revision_ids: list[int]) -> dict:
+        """Revision rows by id."""
+        found = {}
+        for start in range(0, len(revision_ids), BATCH):
+            batch = revision_ids[start:start + BATCH]
+            for row in conn.execute(sa.select(t.revision)
+                                    .where(t.revision.c.revision_id.in_(batch))):
+                found[row.revision_id] = row
+        return found
 
     def existing_revisions(self, conn: sa.Connection, revision_ids: list[int]) -> dict:
         found = {}
@@ -358,7 +374,8 @@ class Store:
         """Heads in entity id order after `after`, with their revision's timestamp; only those
         changed at or after `since` (a `YYYY-MM-DDThh:mm:ssZ` timestamp) when given."""
         h, r = t.head.c, t.revision.c
-        query = (sa.select(h.entity_id, h.entity_type, h.revision_id, h.redirect_to, r.timestamp)
+        query = (sa.select(h.entity_id, h.entity_type, h.revision_id, h.page_id, h.redirect_to,
+                           r.timestamp)
                  .join_from(t.head, t.revision, r.revision_id == h.revision_id)
                  .order_by(h.entity_id).limit(limit))
         if after is not None:
