@@ -23,8 +23,8 @@ def dump_lookup() -> InMemoryLookup:
         "test": Site("test", "http://test.acme.test/$1", group="acmetest", language="test",
                      rdf_language="en-x-test"),
     })
-    lookup.datatypes.update(TEST_PROPERTIES)
-    lookup.datatypes["P10"] = "Wibblywobbly"
+    for prop, datatype in {**TEST_PROPERTIES, "P10": "Wibblywobbly"}.items():
+        lookup.set_datatype(prop, datatype)
     return lookup
 
 
@@ -68,7 +68,7 @@ def test_reference_dedup(conformance):
     data = rdf_dir(conformance)
     writer = RdfDumpWriter(dump_lookup(), format="nt", flavor="full-dump",
                            vocabulary=DUMP_VOCABULARY)
-    writer.builder.lookup.datatypes["P10"] = "geo-shape"
+    writer.builder.lookup.set_datatype("P10", "geo-shape")  # as RdfBuilderTestData has it
     output = writer.header(TIMESTAMP) + "".join(
         writer.entity(load_entity(data / "entities" / f"{name}.json"), REVISION)
         for name in ("Q7", "Q9"))

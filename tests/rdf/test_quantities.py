@@ -27,7 +27,7 @@ def quantity_item(amount, unit, upper=None, lower=None) -> Item:
 
 def render(item: Item, units: dict) -> set[str]:
     lookup = InMemoryLookup(unit_conversions=units)
-    lookup.datatypes["P7"] = "quantity"
+    lookup.set_datatype("P7", "quantity")
     builder = RdfBuilder(new_writer("nt", ACME), lookup, F.ALL, ACME)
     builder.add_entity(item)
     return {line for line in builder.drain().splitlines() if line}

@@ -80,3 +80,30 @@ def test_turtle_layout_matches_wikidata(conformance, lookup):
     """Byte for byte on the compact pair: prefix block, grouping with ` ;` and ` ,`."""
     expected = (conformance / "wikidata" / "ttl" / "Q17948861.ttl").read_text()
     assert ours(conformance, lookup, "Q17948861") == expected
+
+
+def test_flavor_contents(conformance, lookup):
+    entity, meta = wikidata_entity(conformance, "Q53713")
+    wd = "<http://www.wikidata.org/"
+
+    def predicates(flavor):
+        found = triples(entity_rdf(entity, meta, lookup, flavor=flavor),
+                        pyoxigraph.RdfFormat.TURTLE)
+        return {p for _, p, _ in found}
+
+    simple = predicates("simple")
+    assert f"{wd}prop/direct/P31>" in simple  # truthy statements
+    assert f"{wd}prop/P31>" not in simple  # no reified statements
+    assert "<http://schema.org/softwareVersion>" in simple  # version info
+    assert "<http://schema.org/inLanguage>" in simple  # sitelinks
+    truthy = predicates("truthy-dump")
+    assert f"{wd}prop/direct/P31>" in truthy
+    assert "<http://schema.org/softwareVersion>" not in truthy
+    assert "<http://schema.org/inLanguage>" not in truthy
+    long = predicates("long")
+    assert f"{wd}prop/qualifier/P580>" in long
+    assert f"{wd}prop/direct/P31>" not in long
+    assert not any("value-normalized" in p or "statement/value/" in p for p in long)
+    full_dump = predicates("full-dump")
+    assert "<http://wikiba.se/ontology#statements>" in full_dump  # page properties
+    assert "<http://schema.org/softwareVersion>" not in full_dump

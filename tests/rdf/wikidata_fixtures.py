@@ -36,7 +36,7 @@ def wikidata_lookup(conformance: Path, sites=None) -> InMemoryLookup:
         prop, _, datatype = line.partition(",")
         datatypes[prop] = datatype
     for prop, datatype in datatypes.items():
-        lookup.datatypes[prop] = datatype
+        lookup.set_datatype(prop, datatype)
     for prop, uri in config["rdf_uri_formatters"].items():
         lookup.add_entity(_formatter_property(prop, datatypes.get(prop, "external-id"), uri))
     for path in sorted((wikidata / "entity_metadata").glob("*.json")):

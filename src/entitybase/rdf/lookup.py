@@ -168,6 +168,10 @@ class InMemoryLookup:
         if datatype:
             self.datatypes[entity_id] = datatype
 
+    def set_datatype(self, property_id: str, datatype: str) -> None:
+        """The datatype of a property known only by id (e.g. from a property table)."""
+        self.datatypes[property_id] = datatype
+
     def add_redirect(self, source: str, target: str) -> None:
         self.redirects[source] = target
         self.incoming.setdefault(target, []).append(source)
