@@ -226,3 +226,26 @@ def test_datatypes_come_from_stored_properties(service):
     service.import_entities([(Property(id="P9", datatype="external-id"),
                               PageMeta(lastrevid=11))])
     assert service.get("Q7").entity.claims["P9"][0].mainsnak.datatype == "external-id"
+
+
+def test_edit_reuses_unchanged_statements(service, conformance):
+    from entitybase.model import parse_entity_data
+    from entitybase.model.values import DataValue
+    data = (conformance / "wikidata/entities/Q53713.json").read_bytes()
+    service.import_entities(parse_entity_data(data))
+    before = service.content_stats()
+
+    def mutate(entity):
+        statement = next(s for group in entity.claims.values() for s in group
+                         if isinstance(getattr(s.mainsnak, "datavalue", None), DataValue)
+                         and isinstance(s.mainsnak.datavalue.value, str))
+        statement.mainsnak.datavalue = DataValue("a new value", "string")
+        return "update"
+
+    edited = service.edit("Q53713", mutate, user=EDITOR)
+    after = service.content_stats()
+    assert after[4]["parts"] == before[4]["parts"] + 1  # one new statement part
+    assert after[1]["parts"] == before[1]["parts"] + 1  # one new snak
+    fresh = open_service(service.store.data_dir)  # cold caches: rendered from the store
+    assert fresh.get("Q53713").entity == edited.entity
+    fresh.close()

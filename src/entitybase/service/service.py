@@ -263,7 +263,7 @@ class Service:
         problem = same_label_and_description(old, entity)
         if problem:
             raise problem
-        splitter = self.store.splitter()
+        splitter = self.store.splitter(self._stored_statements(current, unchanged))
         root = splitter.entity(entity).hex()
         if current is not None:
             with self.store.read() as conn:
@@ -314,6 +314,15 @@ class Service:
         if old is not None:
             lifecycle.check_write(tx.conn, entity_id, meta["user"], meta["bot"])
         backlinks.update(tx, entity_id, old, new)
+
+    def _stored_statements(self, current: EntityRevision | None, statements: dict) -> dict:
+        """GUID -> (statement as read, stored part id) for the revision an edit starts from."""
+        if current is None:
+            return {}
+        with self.store.read() as conn:
+            row = self.store.revision(conn, current.revision.revision_id)
+            ids = self.store.statement_ids(conn, row.manifest_id)
+        return {guid: (statements[guid], key) for guid, key in ids.items() if guid in statements}
 
     def _update_keys(self, tx, entity_id: str, old_keys: dict, new_keys: dict) -> None:
         added = [key for key in new_keys if key not in old_keys]

@@ -83,9 +83,12 @@ def children(kind: int, value) -> list[bytes]:
 class Splitter:
     """Collects the parts of one or more entities: id -> Part."""
 
-    def __init__(self, content_id: ContentIdFunction):
+    def __init__(self, content_id: ContentIdFunction, stored: dict | None = None):
         self.content_id = content_id
         self.parts: dict[bytes, Part] = {}
+        # GUID -> (statement, id of its stored part): an equal statement reuses the id
+        # without being encoded again (its part and children are stored already).
+        self.stored = stored or {}
 
     def put(self, kind: int, value) -> bytes:
         data = value if kind in RAW_KINDS else _pack(value)
@@ -198,6 +201,9 @@ class Splitter:
         guid = statement.id or None
         if guid and prefix and guid.startswith(prefix):
             guid = guid[len(prefix):]  # the subject id is implied; a full GUID keeps its '$'
+        stored = self.stored.get(statement.id)
+        if stored is not None and stored[0] == statement:
+            return [guid, RANK_CODES[statement.rank], stored[1]]
         return [guid, RANK_CODES[statement.rank], self._statement(statement)]
 
     def _statement(self, statement) -> bytes:
@@ -215,6 +221,24 @@ class Splitter:
 
     def _snak(self, snak) -> bytes:
         return self.put(SNAK, _json(snak))
+
+
+def statement_ids(root: dict, get) -> dict[str, bytes]:
+    """GUID -> statement part id of every statement under a decoded root manifest, reading
+    chunks and groups through get(ids) -> {id: decoded value}."""
+    lists = [(root.get("id"), root.get("claims") or [])]
+    for key in ("forms", "senses"):
+        for sub in get(root.get(key) or []).values():
+            lists.append((sub[0], sub[-1] or []))
+    found = {}
+    for subject, chunks in lists:
+        prefix = f"{subject}$"
+        groups = [group for chunk in get(chunks).values() for _, group in chunk]
+        for entries in get(groups).values():
+            for guid, _, statement in entries:
+                if guid is not None:
+                    found[guid if "$" in guid else prefix + guid] = statement
+    return found
 
 
 # -- reading ---------------------------------------------------------------------------------

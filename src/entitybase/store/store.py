@@ -15,7 +15,14 @@ import sqlalchemy as sa
 from . import backends
 from . import schema as t
 from .contents import BATCH, ContentIdFunction, ContentStore, Part, blake2b_id, executemany
-from .layout import RENDERED_KINDS, Renderer, Splitter, children, decode_part
+from .layout import (
+    RENDERED_KINDS,
+    Renderer,
+    Splitter,
+    children,
+    decode_part,
+    statement_ids,
+)
 
 _INSERT_KEY = sa.insert(t.unique_key)
 _INSERT_HEAD = sa.insert(t.head)
@@ -64,8 +71,16 @@ class Store:
 
     # -- entity content ----------------------------------------------------------------------
 
-    def splitter(self) -> Splitter:
-        return Splitter(self.contents.content_id)
+    def splitter(self, stored: dict | None = None) -> Splitter:
+        """A splitter; `stored` maps GUID -> (statement, part id) of statements to reuse."""
+        return Splitter(self.contents.content_id, stored)
+
+    def statement_ids(self, conn: sa.Connection, manifest_id: str) -> dict[str, bytes]:
+        """GUID -> statement part id in a stored revision."""
+        def get(ids):
+            return {key: decode_part(kind, data)
+                    for key, (kind, data) in self.contents.get(conn, ids).items()}
+        return statement_ids(self.root(conn, manifest_id), get)
 
     def prepare_parts(self, parts: dict[bytes, Part]) -> None:
         """Before the transaction: write large parts to the blob store."""
