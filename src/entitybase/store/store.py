@@ -26,6 +26,9 @@ from .layout import (
 
 _INSERT_KEY = sa.insert(t.unique_key)
 _INSERT_HEAD = sa.insert(t.head)
+# Built once: reads run these on every request.
+_HEAD = sa.select(t.head).where(t.head.c.entity_id == sa.bindparam("entity_id"))
+_REVISION = sa.select(t.revision).where(t.revision.c.revision_id == sa.bindparam("revision_id"))
 
 
 class Transaction:
@@ -153,7 +156,7 @@ class Store:
     # -- heads and revisions -----------------------------------------------------------------
 
     def head(self, conn: sa.Connection, entity_id: str):
-        return conn.execute(sa.select(t.head).where(t.head.c.entity_id == entity_id)).first()
+        return conn.execute(_HEAD, {"entity_id": entity_id}).first()
 
     def heads(self, conn: sa.Connection, entity_ids: list[str]) -> dict:
         found = {}
@@ -182,8 +185,7 @@ class Store:
             tx.conn.execute(sa.insert(t.revision), rows[start:start + BATCH])
 
     def revision(self, conn: sa.Connection, revision_id: int):
-        return conn.execute(
-            sa.select(t.revision).where(t.revision.c.revision_id == revision_id)).first()
+        return conn.execute(_REVISION, {"revision_id": revision_id}).first()
 
     def revisions(self, conn: sa.Connection, revision_ids: list[int]) -> dict:
         """Revision rows by id."""
