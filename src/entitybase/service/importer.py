@@ -2,8 +2,8 @@
 
 A batch of records is one transaction. Re-importing a revision already stored is a no-op; an
 older revision joins the history without moving the head. A record without `lastrevid` gets
-a fresh revision id and counts as older than any record that has one. Uniqueness rules are reported as
-warnings, not enforced: real data breaks them.
+a fresh revision id and counts as older than any record that has one. Uniqueness rules are
+reported as warnings, not enforced: real data breaks them.
 """
 
 from collections.abc import Sequence
@@ -84,14 +84,41 @@ def write_import(service, plan: ImportPlan) -> list[ImportResult]:
 def _write(service, tx, todo: list, results: list, parts: dict) -> None:
     store, conn = service.store, tx.conn
     _raise_sequences(store, conn, todo)
-    heads = {row.entity_id: row._asdict()
-             for row in store.heads(conn, list({r.entity_id for _, r in todo})).values()}
+    heads = _heads(store, conn, list({r.entity_id for _, r in todo}))
+    placed = _place(store, conn, todo, heads, results)
+    _move_heads(store, tx, heads, placed)
+    warnings = _replace_keys(store, tx, placed.final, set(placed.new_heads))
+    for result in results:
+        if result is not None and result.entity_id in warnings and result.status == "imported":
+            result.warnings = warnings[result.entity_id]
+    revisions = placed.revisions
+    store.put_parts(tx, parts, [bytes.fromhex(row["manifest_id"]) for row in revisions])
+    events = [event(row) for row in revisions]
+    store.insert_revisions(tx, revisions)
+    store.add_events(tx, events)
+
+
+def _heads(store, conn, entity_ids: list[str]) -> dict[str, dict]:
+    """Current heads as dicts, marked whether their revision was imported undated."""
+    heads = {row.entity_id: row._asdict() for row in store.heads(conn, entity_ids).values()}
     undated = store.revisions_of_type(
         conn, [head["revision_id"] for head in heads.values()], UNDATED)
     for head in heads.values():
         head["undated"] = head["revision_id"] in undated
+    return heads
+
+
+class _Placed(NamedTuple):
+    revisions: list[dict]       # revision rows to insert
+    new_heads: dict[str, dict]  # entity id -> head row of an entity new to the store
+    moved: dict[str, int]       # entity id -> head revision before this batch
+    final: dict[str, dict]      # entity id -> uniqueness keys of its new head
+
+
+def _place(store, conn, todo: list, heads: dict, results: list) -> _Placed:
+    """Give each record its revision id and parent; decide which heads move."""
+    placed = _Placed([], {}, {}, {})
     history = store.revision_ids(conn, list(heads))
-    new_heads, moved, revisions, final = {}, {}, [], {}
     for index, record in todo:
         entity_id, meta, root = record.entity_id, record.meta, record.root
         dated = bool(meta.lastrevid)
@@ -101,44 +128,39 @@ def _write(service, tx, todo: list, results: list, parts: dict) -> None:
         revision_id = meta.lastrevid or store.next_value(conn, "revision")
         head = heads.get(entity_id)
         if head is None:
-            head = heads[entity_id] = new_heads[entity_id] = {
+            head = heads[entity_id] = placed.new_heads[entity_id] = {
                 "entity_id": entity_id, "entity_type": record.kind,
                 "revision_id": revision_id,
                 "page_id": meta.pageid or store.next_value(conn, "page"), "redirect_to": None}
-            final[entity_id] = record.keys
+            placed.final[entity_id] = record.keys
         elif _moves_head(dated, revision_id, head):
-            moved.setdefault(entity_id, head["revision_id"])
+            placed.moved.setdefault(entity_id, head["revision_id"])
             head["revision_id"], head["redirect_to"] = revision_id, None
             head["page_id"] = meta.pageid or head["page_id"]
-            final[entity_id] = record.keys
+            placed.final[entity_id] = record.keys
         head["undated"] = head["revision_id"] == revision_id and not dated
         older = [r for r in history.setdefault(entity_id, []) if r < revision_id]
-        parent = max(older, default=None)
         history[entity_id].append(revision_id)
-        revisions.append({
-            "revision_id": revision_id, "entity_id": entity_id, "parent_id": parent,
-            "timestamp": meta.modified or now(), "user_id": None, "user_name": None,
-            "comment": "", "tags": [], "bot": False,
+        placed.revisions.append({
+            "revision_id": revision_id, "entity_id": entity_id,
+            "parent_id": max(older, default=None), "timestamp": meta.modified or now(),
+            "user_id": None, "user_name": None, "comment": "", "tags": [], "bot": False,
             "edit_type": "import" if dated else UNDATED, "manifest_id": root.hex(),
             "redirect_to": None})
         results[index] = ImportResult(entity_id, revision_id, "imported")
-    for entity_id, expected in moved.items():
-        if entity_id not in new_heads:
+    return placed
+
+
+def _move_heads(store, tx, heads: dict, placed: _Placed) -> None:
+    for entity_id, expected in placed.moved.items():
+        if entity_id not in placed.new_heads:
             head = heads[entity_id]
             if not store.swap_head(tx, entity_id, expected, revision_id=head["revision_id"],
                                    page_id=head["page_id"], redirect_to=None):
                 raise RuntimeError(f"{entity_id} changed during the import")
-    for head in new_heads.values():
-        del head["undated"]
-    store.insert_heads(tx, list(new_heads.values()))
-    warnings = _replace_keys(store, tx, final, set(new_heads))
-    for result in results:
-        if result is not None and result.entity_id in warnings and result.status == "imported":
-            result.warnings = warnings[result.entity_id]
-    store.put_parts(tx, parts, [bytes.fromhex(row["manifest_id"]) for row in revisions])
-    events = [event(row) for row in revisions]
-    store.insert_revisions(tx, revisions)
-    store.add_events(tx, events)
+    rows = [{k: v for k, v in head.items() if k != "undated"}
+            for head in placed.new_heads.values()]
+    store.insert_heads(tx, rows)
 
 
 def _moves_head(dated: bool, revision_id: int, head: dict) -> bool:
