@@ -10,6 +10,7 @@ COMMAND_MODULES = [
     "entitybase.cli.data_commands",
     "entitybase.cli.admin_commands",
     "entitybase.cli.serve",
+    "entitybase.cli.backend_commands",
     "entitybase.cli.dump_commands",
 ]
 

@@ -1,5 +1,6 @@
 """`entitybase serve`: the HTTP API with uvicorn."""
 
+import os
 import sys
 
 
@@ -10,6 +11,10 @@ def register(commands) -> None:
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--workers", type=int, default=1,
                        help="uvicorn worker processes (default 1)")
+    serve.add_argument("--relay", action="store_true",
+                       default=os.environ.get("ENTITYBASE_RELAY") == "1",
+                       help="also deliver change events to Kafka (ENTITYBASE_KAFKA_BROKERS); "
+                            "default $ENTITYBASE_RELAY=1")
     serve.set_defaults(run=run_serve)
 
 
@@ -28,6 +33,9 @@ def run_serve(args) -> int:
     import uvicorn
 
     print(f"entitybase serving {args.data} on http://{args.host}:{args.port}", file=sys.stderr)
+    if args.relay:  # in this (main) process only, so workers do not each run one
+        from .backend_commands import start_relay
+        start_relay(args.data)
     if args.workers > 1:
         os.environ["ENTITYBASE_DATA"] = args.data
         uvicorn.run("entitybase.cli.serve:app_factory", factory=True, host=args.host,
