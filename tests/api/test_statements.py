@@ -177,3 +177,15 @@ def test_value_types(client, service, item):
     exported = service.get(item).entity
     time_snak = exported.claims[properties["time"]][0].mainsnak
     assert time_snak.datavalue.value.timezone == 0 and len(time_snak.hash) == 40
+
+
+def test_replace_cannot_change_the_statement_id(client, item, string_property):
+    guid = client.post(f"/entities/items/{item}/statements",
+                       {"statement": string_statement(string_property)}).json()["id"]
+    other = f"{item}$AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE"
+    response = client.put(f"/statements/{guid}",
+                          {"statement": {**string_statement(string_property), "id": other}})
+    assert response.status_code == 400
+    assert response.json() == {"code": "cannot-modify-read-only-value",
+                               "message": "The input value cannot be modified",
+                               "context": {"path": "/statement/id"}}

@@ -478,9 +478,13 @@ def replace_statement(req: Req, kind: Kind | None):
     def mutate_with(body, guid):
         statement = rest.parse_statement(_required(body, "statement"), "/statement",
                                          req.datatype_of)
-        if statement.id and statement.id != guid:
-            raise rest.read_only("/statement/id")
-        return lambda entity: changes.replace_statement(entity, guid, statement)
+
+        def mutate(entity):  # after existence and permission checks, as Wikibase
+            if statement.id and statement.id != guid:
+                raise rest.read_only("/statement/id")
+            return changes.replace_statement(entity, guid, statement)
+
+        return mutate
 
     return _statement_response(req, *_edit_statement(req, kind, mutate_with))
 
