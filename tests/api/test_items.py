@@ -216,3 +216,12 @@ def test_patch_property_cannot_change_data_type(client, string_property):
 def test_missing_item_is_404_before_permission(client):
     response = client.put("/entities/items/Q999/labels/en", {"label": "A"}, auth=False)
     assert response.status_code == 404
+
+
+def test_created_statements_get_new_guids(client, string_property):
+    response = client.post("/entities/items", {"item": {"statements": {string_property: [
+        {"id": "Q999$AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE",
+         "property": {"id": string_property}, "value": {"type": "novalue"}}]}}})
+    assert response.status_code == 201
+    body = response.json()
+    assert body["statements"][string_property][0]["id"].startswith(f"{body['id']}$")

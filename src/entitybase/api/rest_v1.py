@@ -6,6 +6,8 @@ Each handler is a synchronous `handler(req) -> Response` run in the thread pool 
 
 from functools import partial
 
+from msgspec import UNSET
+
 from ..model import rest
 from ..model.rest import (
     RestError,
@@ -120,6 +122,9 @@ def create_entity(req: Req, kind: Kind):
         entity = rest.parse_item(data, "/item", validators(req))
     else:
         entity = rest.parse_property(data, "/property", validators(req))
+    for group in entity.claims.values():
+        for statement in group:
+            statement.id = UNSET  # a new entity's statements get new GUIDs
     user = authorize(req, meta)
     created = req.service.create(entity, user=user, comment=meta.comment, tags=list(meta.tags),
                                  bot=meta.bot, summary=changes.create_summary(entity))
