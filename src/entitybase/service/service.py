@@ -254,15 +254,8 @@ class Service:
             unchanged = {s.id: s for s in all_statements(current.entity) if s.id}
         fill_statements(entity, recompute_hashes=True, unchanged=unchanged)
         self._fill_datatypes(entity)
-        if isinstance(entity, Item):
-            for link in entity.sitelinks.values():
-                if not self.registry.is_known_site(link.site) and self.registry.has_sites:
-                    raise RuleViolation("invalid-site-id", f"Not a valid site ID: {link.site}",
-                                        {"site_id": link.site})
         old = current.entity if current else None
-        problem = same_label_and_description(old, entity)
-        if problem:
-            raise problem
+        self._validate(old, entity)
         splitter = self.store.splitter(self._stored_statements(current, unchanged))
         root = splitter.entity(entity).hex()
         if current is not None:
@@ -307,6 +300,18 @@ class Service:
         return EntityRevision(entity, page_meta(entity.id, kind, page_id, revision_id, timestamp),
                               info)
 
+    def _validate(self, old: Entity | None, new: Entity) -> None:
+        """Rules checked before writing: known sites (once a sites table is loaded), label
+        and description differ."""
+        if isinstance(new, Item) and self.registry.has_sites:
+            for link in new.sitelinks.values():
+                if not self.registry.is_known_site(link.site):
+                    raise RuleViolation("invalid-site-id", f"Not a valid site ID: {link.site}",
+                                        {"site_id": link.site})
+        problem = same_label_and_description(old, new)
+        if problem:
+            raise problem
+
     @staticmethod
     def _on_write(tx, entity_id: str, meta: dict, old: Entity | None, new: Entity | None):
         """What every write of an existing or new entity does in its transaction: enforce
@@ -317,7 +322,7 @@ class Service:
 
     def _stored_statements(self, current: EntityRevision | None, statements: dict) -> dict:
         """GUID -> (statement as read, stored part id) for the revision an edit starts from."""
-        if current is None:
+        if current is None or current.redirect_to:  # a redirect has no statements
             return {}
         with self.store.read() as conn:
             row = self.store.revision(conn, current.revision.revision_id)

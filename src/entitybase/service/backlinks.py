@@ -1,0 +1,82 @@
+"""Backlinks: which entities' current statements, qualifiers or references hold an entity id.
+
+A link is (target id, property id). The write path keeps the table current inside each edit's
+transaction by writing the difference between the old and the new head's links.
+"""
+
+from dataclasses import dataclass
+
+from msgspec import UNSET
+
+from ..model import Entity, all_snaks, all_statements
+from ..model.ids import ENTITY_TYPES, SUB_ENTITY_ID, TYPE_PREFIXES
+from ..model.values import EntityIdValue, EntitySchemaIdValue
+from ..store import lifecycle as tables
+
+
+def entity_links(entity: Entity | None) -> set[tuple[str, str]]:
+    """(target entity id, property id) of every entity-id value in the entity's statements.
+    Form and sense values link to their lexeme: that is the entity a reader looks up."""
+    links: set[tuple[str, str]] = set()
+    if entity is None:
+        return links
+    for statement in all_statements(entity):
+        for snak in all_snaks(statement):
+            target = _target(getattr(snak, "datavalue", None))
+            if target:
+                links.add((target, snak.property))
+    return links
+
+
+def _target(datavalue) -> str | None:
+    if datavalue is None or datavalue.type not in ("wikibase-entityid", "entity-schema"):
+        return None
+    value = datavalue.value
+    if isinstance(value, EntitySchemaIdValue):
+        return value.id.upper()
+    if not isinstance(value, EntityIdValue):
+        return None
+    if value.id is not UNSET:
+        sub = SUB_ENTITY_ID.match(value.id)
+        return sub.group(1).upper() if sub else value.id.upper()
+    prefix = TYPE_PREFIXES.get(value.entity_type)
+    if prefix and prefix in ENTITY_TYPES and value.numeric_id is not UNSET:
+        return f"{prefix}{value.numeric_id}"
+    return None
+
+
+def update(tx, source_id: str, old: Entity | None, new: Entity | None) -> None:
+    """Inside a write transaction: the source's links change from `old`'s to `new`'s."""
+    before, after = entity_links(old), entity_links(new)
+    if before != after:
+        tables.change_links(tx, source_id, before - after, after - before)
+
+
+def replace(tx, entities: dict[str, Entity]) -> None:
+    """When the old links are not at hand (imports): drop them and write the new ones."""
+    tables.drop_links(tx, list(entities))
+    for source_id, entity in entities.items():
+        tables.change_links(tx, source_id, (), entity_links(entity))
+
+
+@dataclass(frozen=True)
+class BacklinkPage:
+    """Entities linking to one entity, in id order: [(source id, [property ids])]."""
+
+    entity_id: str
+    backlinks: list[tuple[str, list[str]]]
+    next: str | None  # pass as `after` for the next page
+
+
+def page(store, entity_id: str, property_id: str | None = None, after: str | None = None,
+         limit: int = 100) -> BacklinkPage:
+    """A page of at most `limit` linking entities (each with the properties it links by)."""
+    with store.read() as conn:
+        sources = tables.backlink_sources(conn, entity_id, property_id, after, limit + 1)
+        more = len(sources) > limit
+        sources = sources[:limit]
+        properties = tables.backlink_properties(conn, entity_id, sources)
+    if property_id is not None:
+        properties = {s: [p for p in props if p == property_id] for s, props in properties.items()}
+    return BacklinkPage(entity_id, [(s, properties.get(s, [])) for s in sources],
+                        sources[-1] if more else None)
