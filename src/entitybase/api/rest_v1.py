@@ -8,7 +8,7 @@ from functools import partial
 
 from msgspec import UNSET
 
-from ..model import rest
+from ..model import Item, rest
 from ..model.rest import (
     RestError,
     Validators,
@@ -102,7 +102,7 @@ def _fields(req: Req, kind: Kind):
 
 
 def _entity_body(req: Req, entity, fields=None) -> dict:
-    if entity.__class__.__name__ == "Item":
+    if isinstance(entity, Item):
         return rest.item_json(entity, req.datatype_of, _url_of(req),
                               fields or rest.ITEM_FIELDS)
     return rest.property_json(entity, req.datatype_of, fields or rest.PROPERTY_FIELDS)
