@@ -571,7 +571,10 @@ def routes() -> list[tuple[str, str, object, str]]:
                 ("GET", f"{base}/{field}/{{language_code}}",
                  partial(get_term, kind=kind, field=field), f"get{cap}{name}"),
                 ("PUT", f"{base}/{field}/{{language_code}}",
-                 partial(put_term, kind=kind, field=field), f"replace{cap}{name}"),
+                 partial(put_term, kind=kind, field=field),
+                 # the spec's one exception to its naming
+                 "setPropertyDescription" if (cap, name) == ("Property", "Description")
+                 else f"replace{cap}{name}"),
                 ("DELETE", f"{base}/{field}/{{language_code}}",
                  partial(delete_term, kind=kind, field=field), f"delete{cap}{name}"),
                 ("GET", f"{base}/{field}_with_language_fallback/{{language_code}}",
