@@ -17,6 +17,8 @@ run: install
 
 test: install
 	$(PY) -m pytest -n 2
+	# The API and CLI suites again, on MariaDB and S3 (moto_server).
+	ENTITYBASE_TEST_BACKEND=mariadb-s3 $(PY) -m pytest -n 2 tests/api tests/cli
 
 bench: install
 	$(PY) bench/run.py --quick

