@@ -154,6 +154,7 @@ def test_openapi_document(client):
     assert {"getItem", "addItem", "patchItem", "addItemStatement", "getStatement",
             "setSitelink", "getPropertyDataTypes"} <= operations
     assert f"{REST}/entities/items/{{item_id}}" in doc["paths"]
+    assert doc["paths"][f"{REST}/openapi.json"]["get"]["operationId"] == "getOpenApiDoc"
 
 
 def test_patch_item(client, item, string_property):

@@ -44,6 +44,8 @@ def openapi_document(tables) -> dict:
         for method, path, _, operation_id in table:
             paths.setdefault(prefix + path, {})[method.lower()] = _operation(
                 method, path, operation_id, tag)
+    paths[f"{rest_v1.PREFIX}/openapi.json"] = {"get": _operation(
+        "GET", "/openapi.json", "getOpenApiDoc", "wikibase")}
     return {
         "openapi": "3.1.0",
         "info": {
