@@ -205,3 +205,11 @@ def test_values_of_every_datatype_raise_only_rest_errors(prop, content, qualifie
                       {**data, "value": {"type": "value", "content": {"time": content,
                                                                        "precision": qualifier,
                                                                        "calendarmodel": "x"}}})
+
+
+def test_time_values_in_summaries():
+    statement = parse_statement(rest_statement("P2", TIME), "", datatype_of)
+    assert changes.snak_summary(statement.mainsnak) == "[[Property:P2]]: 13 June 2023"
+    year = {**TIME, "precision": 9}
+    statement = parse_statement(rest_statement("P2", year), "", datatype_of)
+    assert changes.snak_summary(statement.mainsnak) == "[[Property:P2]]: 2023"

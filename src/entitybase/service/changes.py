@@ -154,13 +154,32 @@ def _value_text(snak) -> str:
     if isinstance(value, MonolingualTextValue):
         return value.text
     if isinstance(value, TimeValue):
-        return value.time
+        return _time_text(value)
     if isinstance(value, QuantityValue):
         amount = value.amount.lstrip("+")
         return amount if value.unit == "1" else f"{amount} {value.unit}"
     if isinstance(value, GlobeCoordinateValue):
         return f"{value.latitude}, {value.longitude}"
     return "?"
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_GREGORIAN = "http://www.wikidata.org/entity/Q1985727"
+
+
+def _time_text(value: TimeValue) -> str:
+    """Day, month and year precision of Gregorian dates as Wikibase's English plain text
+    (`15 January 2001`); anything else as the time string."""
+    year, month, day = value.time[1:].split("T")[0].split("-")
+    if value.time[0] != "+" or value.calendarmodel != _GREGORIAN or value.precision < 9:
+        return value.time
+    year = str(int(year))
+    if value.precision == 9 or month == "00":
+        return year
+    if value.precision == 10 or day == "00":
+        return f"{_MONTHS[int(month) - 1]} {year}"
+    return f"{int(day)} {_MONTHS[int(month) - 1]} {year}"
 
 
 _NAMESPACES = {"property": "Property:", "lexeme": "Lexeme:", "entity-schema": "EntitySchema:"}
