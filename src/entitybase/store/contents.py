@@ -20,6 +20,8 @@ from .schema import content
 
 ContentIdFunction = Callable[[int, bytes], bytes]
 
+# What a cached part costs Python beyond its bytes (dict slot, tuple, bytes header).
+ENTRY_OVERHEAD = 120
 # SQL IN lists stay below every backend's parameter limit.
 BATCH = 500
 
@@ -67,10 +69,10 @@ class KnownParts:
             items = self.items
             new = {key: (kind, data) for key, kind, data in entries if key not in items}
             items.update(new)
-            self.size += sum(len(data) for _, data in new.values())
+            self.size += sum(len(data) + ENTRY_OVERHEAD for _, data in new.values())
             while self.size > self.max_bytes and items:
                 oldest = next(iter(items))
-                self.size -= len(items.pop(oldest)[1])
+                self.size -= len(items.pop(oldest)[1]) + ENTRY_OVERHEAD
 
 
 def executemany(conn: sa.Connection, statement, rows: list[dict]) -> None:
@@ -135,7 +137,7 @@ def _compiled(dialect, statement, variant, final=None):
 
 class ContentStore:
     def __init__(self, blobs: LocalBlobs, content_id: ContentIdFunction = blake2b_id,
-                 blob_threshold: int = 256 * 1024, cache_bytes: int = 256 * 1024 * 1024):
+                 blob_threshold: int = 256 * 1024, cache_bytes: int = 128 * 1024 * 1024):
         self.blobs = blobs
         self.content_id = content_id
         self.blob_threshold = blob_threshold
