@@ -6,6 +6,7 @@ a fresh revision id and counts as older than any record that has one. Uniqueness
 reported as warnings, not enforced: real data breaks them.
 """
 
+import itertools
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -119,19 +120,23 @@ def _place(store, conn, todo: list, heads: dict, results: list) -> _Placed:
     """Give each record its revision id and parent; decide which heads move."""
     placed = _Placed([], {}, {}, {})
     history = store.revision_ids(conn, list(heads))
+    # Ids for records without them, taken in two blocks (unused ones are simply skipped).
+    revision_ids = _block(store, conn, "revision", sum(1 for _, r in todo if not r.meta.lastrevid))
+    page_ids = _block(store, conn, "page", sum(
+        1 for _, r in todo if not r.meta.pageid and r.entity_id not in heads))
     for index, record in todo:
         entity_id, meta, root = record.entity_id, record.meta, record.root
         dated = bool(meta.lastrevid)
         if not dated and store.has_manifest(conn, entity_id, root.hex()):
             results[index] = ImportResult(entity_id, None, "unchanged")
             continue
-        revision_id = meta.lastrevid or store.next_value(conn, "revision")
+        revision_id = meta.lastrevid or next(revision_ids)
         head = heads.get(entity_id)
         if head is None:
             head = heads[entity_id] = placed.new_heads[entity_id] = {
                 "entity_id": entity_id, "entity_type": record.kind,
                 "revision_id": revision_id,
-                "page_id": meta.pageid or store.next_value(conn, "page"), "redirect_to": None}
+                "page_id": meta.pageid or next(page_ids), "redirect_to": None}
             placed.final[entity_id] = record.keys
         elif _moves_head(dated, revision_id, head):
             placed.moved.setdefault(entity_id, head["revision_id"])
@@ -149,6 +154,10 @@ def _place(store, conn, todo: list, heads: dict, results: list) -> _Placed:
             "redirect_to": None})
         results[index] = ImportResult(entity_id, revision_id, "imported")
     return placed
+
+
+def _block(store, conn, name: str, count: int):
+    return itertools.count(store.reserve(conn, name, count)) if count else iter(())
 
 
 def _move_heads(store, tx, heads: dict, placed: _Placed) -> None:

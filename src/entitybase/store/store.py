@@ -248,10 +248,16 @@ class Store:
 
     def next_value(self, conn: sa.Connection, name: str, minimum: int = 1) -> int:
         """Increment a counter and return its new value (at least `minimum`)."""
+        return self.reserve(conn, name, 1, minimum)
+
+    def reserve(self, conn: sa.Connection, name: str, count: int, minimum: int = 1) -> int:
+        """Take `count` consecutive values of a counter (the first at least `minimum`);
+        returns the first."""
         self.raise_sequence(conn, name, minimum - 1)
         conn.execute(sa.update(t.sequence).where(t.sequence.c.name == name)
-                     .values(value=t.sequence.c.value + 1))
-        return conn.execute(sa.select(t.sequence.c.value).where(t.sequence.c.name == name)).scalar()
+                     .values(value=t.sequence.c.value + count))
+        last = conn.execute(sa.select(t.sequence.c.value).where(t.sequence.c.name == name)).scalar()
+        return last - count + 1
 
     def raise_sequence(self, conn: sa.Connection, name: str, at_least: int) -> None:
         """Make sure a counter is at least `at_least` (never lowers it)."""
