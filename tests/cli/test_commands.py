@@ -86,3 +86,16 @@ def test_sites_from_a_sitematrix(tmp_path, capsys):
     assert service.registry.site("commonswiki").group == "commons"
     assert service.registry.site("dewikivoyage").group == "wikivoyage"
     service.close()
+
+
+def test_import_with_worker_processes(tmp_path, conformance):
+    from entitybase.cli.data_commands import import_files
+    from entitybase.service import open_service
+    lines = (conformance / "wikidata/bulk/entities.jsonl").read_bytes().splitlines()[:30]
+    (tmp_path / "part.jsonl").write_bytes(b"\n".join(lines) + b"\n{not json}\n")
+    counts = import_files(tmp_path / "data", [str(tmp_path / "part.jsonl")], workers=1)
+    assert (counts.imported, counts.failed) == (30, 1)
+    service = open_service(tmp_path / "data")
+    first = json.loads(lines[0])
+    assert service.get(first["id"]).meta.lastrevid == first["lastrevid"]
+    service.close()
