@@ -105,3 +105,21 @@ def test_migrate_is_idempotent(tmp_path):
     store = Store(tmp_path)
     assert store.migrate() == (SCHEMA_VERSION, SCHEMA_VERSION)
     store.close()
+
+
+def test_unusual_guids_round_trip(tmp_path):
+    import msgspec
+
+    from entitybase.model import Entity, encode_entity, parse_entity
+    data = (b'{"type":"item","id":"Q8","claims":{"P1":['
+            + b",".join(b'{"mainsnak":{"snaktype":"novalue","property":"P1"},"type":"statement",'
+                        b'"id":"%s","rank":"normal"}' % guid for guid in
+                        (b"q8$abc", b"Q8$a$b", b"Q9$x", b"Q8$5A1B2C3D-0000-4000-8000-000000000000"))
+            + b"]}}")
+    entity, _ = parse_entity(data)
+    store = Store(tmp_path)
+    root = save(store, entity)
+    with store.read() as conn:
+        back = msgspec.json.decode(store.render(conn, root.hex()), type=Entity)
+    assert encode_entity(back) == encode_entity(entity)
+    store.close()

@@ -199,7 +199,7 @@ class Splitter:
 
     def _entry(self, statement, prefix) -> list:
         guid = statement.id or None
-        if guid and prefix and guid.startswith(prefix):
+        if guid and prefix and guid.startswith(prefix) and "$" not in guid[len(prefix):]:
             guid = guid[len(prefix):]  # the subject id is implied; a full GUID keeps its '$'
         stored = self.stored.get(statement.id)
         if stored is not None and stored[0] == statement:
