@@ -13,7 +13,13 @@ from hypothesis import strategies as st
 
 from entitybase.model import Item, Property, Statement, Term, ValueSnak, entity_value
 from entitybase.service import (
-    EntityNotFound, EntityRedirected, ServiceError, User, backlinks, lifecycle, merge,
+    EntityNotFound,
+    EntityRedirected,
+    ServiceError,
+    User,
+    backlinks,
+    lifecycle,
+    merge,
     open_service,
 )
 from entitybase.store import schema as t
@@ -90,7 +96,6 @@ class Run:
             kept = [s for s in item.claims.get(self.prop, []) if _target(s) == target_id]
             item.claims = {self.prop: kept or [statement(self.prop, entity_id, target_id)]} \
                 if target_id else {}
-            return None
 
         if state.status != "live":
             return self.expect_error(lambda: self.service.edit(entity_id, mutate, user=EDITOR))
@@ -118,7 +123,7 @@ class Run:
     def merge(self, a, b):
         source, target = self.ids[a], self.ids[b]
         s, t_ = self.model[source], self.model[target]
-        call = lambda: merge.merge_items(self.service, source, target, user=ADMIN)  # noqa
+        call = lambda: merge.merge_items(self.service, source, target, user=ADMIN)
         linked = any(x == target for x, _ in s.links) or any(x == source for x, _ in t_.links)
         if source == target or s.status != "live" or t_.status != "live" or linked:
             return self.expect_error(call)
@@ -143,7 +148,7 @@ class Run:
     def delete(self, index):
         entity_id = self.ids[index]
         state = self.model[entity_id]
-        call = lambda: lifecycle.delete(self.service, entity_id, user=ADMIN)  # noqa
+        call = lambda: lifecycle.delete(self.service, entity_id, user=ADMIN)
         if state.status not in ("live", "redirect"):
             return self.expect_error(call)
         call()
@@ -152,7 +157,7 @@ class Run:
     def undelete(self, index):
         entity_id = self.ids[index]
         state = self.model[entity_id]
-        call = lambda: lifecycle.undelete(self.service, entity_id, user=ADMIN)  # noqa
+        call = lambda: lifecycle.undelete(self.service, entity_id, user=ADMIN)
         if state.status != "deleted":
             return self.expect_error(call)
         call()
@@ -161,7 +166,7 @@ class Run:
     def purge(self, index):
         entity_id = self.ids[index]
         state = self.model[entity_id]
-        call = lambda: lifecycle.hard_delete(self.service, entity_id, user=ADMIN)  # noqa
+        call = lambda: lifecycle.hard_delete(self.service, entity_id, user=ADMIN)
         if state.status == "purged":
             return self.expect_error(call)
         call()

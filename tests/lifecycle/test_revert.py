@@ -18,7 +18,7 @@ def test_revert_restores_an_older_revision(editor):
     assert current["labels"] == {"en": "one"}
     assert current["descriptions"] == {"en": "first"}
     history = editor.get(f"{EXT}/entities/{item}/history").json()["revisions"]
-    assert [r["revision_id"] for r in history][0] == body["revision_id"]
+    assert history[0]["revision_id"] == body["revision_id"]
 
 
 def test_revert_to_the_head_makes_no_revision(editor):

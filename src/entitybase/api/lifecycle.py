@@ -25,19 +25,26 @@ STATUS = {
 }
 
 
-def _statuses(handler):
-    """Render the lifecycle's error codes with their statuses; others as the REST API does."""
+def with_statuses(statuses: dict):
+    """Render these error codes with these statuses; other errors as the REST API does."""
 
-    def run(req: Req):
-        try:
-            return handler(req)
-        except ServiceError as error:
-            if error.code not in STATUS:
-                raise
-            return error_response(error.code, error.message, error.context, STATUS[error.code])
+    def wrap(handler):
+        def run(req: Req):
+            try:
+                return handler(req)
+            except (ServiceError, RestError) as error:
+                if error.code not in statuses:
+                    raise
+                return error_response(error.code, error.message, error.context,
+                                      statuses[error.code])
 
-    run.__name__ = handler.__name__
-    return run
+        run.__name__ = handler.__name__
+        return run
+
+    return wrap
+
+
+_statuses = with_statuses(STATUS)
 
 
 def _entity_id(req: Req) -> str:

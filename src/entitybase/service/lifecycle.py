@@ -12,7 +12,10 @@ from ..model import Entity, Lexeme
 from ..store import lifecycle as tables
 from . import backlinks
 from .errors import (
-    EntityNotFound, PermissionDenied, RevisionNotFound, RuleViolation,
+    EntityNotFound,
+    PermissionDenied,
+    RevisionNotFound,
+    RuleViolation,
 )
 from .records import EntityRevision, User
 from .revisions import compose_comment, now
