@@ -139,29 +139,35 @@ class KafkaBroker:
         wait_for_port(self.port, self.process)
 
     def read_topic(self, topic: str) -> list[tuple[str, dict]]:
-        """Every message on the topic: (key, decoded value), partition by partition."""
+        """Every message on the topic: (key, decoded value), partition by partition.
+
+        The broker's watermarks are not reliable, so an end marker written to each
+        partition after everything else tells where the partition ends."""
         import json
 
-        from confluent_kafka import Consumer, TopicPartition
+        from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
+        marker = uuid.uuid4().hex.encode()
+        producer = Producer({"bootstrap.servers": self.brokers, "enable.idempotence": True})
+        partitions = list(producer.list_topics(topic, timeout=30).topics[topic].partitions)
+        for number in partitions:
+            producer.produce(topic, key=b"", value=marker, partition=number)
+        if producer.flush(30):
+            raise RuntimeError("end markers were not acknowledged")
         consumer = Consumer({"bootstrap.servers": self.brokers, "group.id": uuid.uuid4().hex,
                              "enable.auto.commit": False})
         try:
-            partitions = consumer.list_topics(topic, timeout=30).topics[topic].partitions
-            messages = []
-            for number in partitions:
-                low, high = consumer.get_watermark_offsets(TopicPartition(topic, number), 30)
-                if high <= low:
-                    continue
-                consumer.assign([TopicPartition(topic, number, low)])
-                got = 0
-                while got < high - low:
-                    message = consumer.poll(30)
-                    if message is None:
-                        raise RuntimeError(f"topic {topic} partition {number} stalled")
-                    if message.error():
-                        raise RuntimeError(str(message.error()))
+            consumer.assign([TopicPartition(topic, n, OFFSET_BEGINNING) for n in partitions])
+            messages, open_partitions = [], set(partitions)
+            while open_partitions:
+                message = consumer.poll(30)
+                if message is None:
+                    raise RuntimeError(f"topic {topic} stalled")
+                if message.error():
+                    raise RuntimeError(str(message.error()))
+                if message.value() == marker:
+                    open_partitions.discard(message.partition())
+                elif message.key():
                     messages.append((message.key().decode(), json.loads(message.value())))
-                    got += 1
             return messages
         finally:
             consumer.close()
