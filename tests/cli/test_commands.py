@@ -99,3 +99,9 @@ def test_import_with_worker_processes(tmp_path, conformance):
     first = json.loads(lines[0])
     assert service.get(first["id"]).meta.lastrevid == first["lastrevid"]
     service.close()
+
+
+def test_import_of_a_missing_file(tmp_path, capsys):
+    code, _, err = run(capsys, "import", str(tmp_path / "nope.json"), "--data",
+                       str(tmp_path / "data"))
+    assert code == 2 and "cannot read" in err

@@ -19,8 +19,8 @@ from ..model import EntityFormatError, parse_entity, parse_entity_data
 from ..model.entities import Redirect
 from ..rdf import FLAVORS
 from ..service import EntityRedirected, ServiceError, User, open_service
-from ..service.linked_data import FORMATS
 from ..service.importer import ImportPlan, plan_import
+from ..service.linked_data import FORMATS
 
 log = logging.getLogger("entitybase.import")
 
@@ -137,6 +137,11 @@ def read_records(name: str) -> Iterator[tuple[int, list | None, str | None]]:
 
 def run_import(args) -> int:
     setup_logging()
+    unreadable = [name for name in args.files if not os.access(name, os.R_OK)]
+    for name in unreadable:
+        log.error("%s: cannot read the file", name)
+    if unreadable:
+        return 2
     progress = tqdm(unit=" entities", file=sys.stderr, smoothing=0.1, dynamic_ncols=True)
     try:
         counts = import_files(args.data, args.files, progress=progress.update)
