@@ -9,7 +9,7 @@ import re
 from fastapi import FastAPI
 from starlette.routing import Route
 
-from . import extension, health, lexemes, lifecycle, linked_data, rest_v1
+from . import extension, health, lexemes, lifecycle, linked_data, rest_v1, schemas
 from .routing import endpoint
 
 _PARAM = re.compile(r"{(\w+)}")
@@ -75,7 +75,8 @@ def create_app(service) -> FastAPI:
               (extension.PREFIX, health.routes(), "entitybase"),
               (lifecycle.PREFIX, lifecycle.routes(), "entitybase"),
               (lexemes.V0, lexemes.v0_routes(), "lexemes"),
-              (lexemes.PREFIX, lexemes.routes(), "entitybase")]
+              (lexemes.PREFIX, lexemes.routes(), "entitybase"),
+              (schemas.PREFIX, schemas.routes(), "entitybase")]
     for prefix, table, _ in tables:  # Wikibase's REST API insists on a User-Agent
         _mount(app, service, prefix, table, user_agent=prefix == rest_v1.PREFIX)
     document = openapi_document(tables)

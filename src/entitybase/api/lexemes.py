@@ -28,17 +28,10 @@ from ..model.rest_lexeme import (
     sense_json,
 )
 from ..service import changes, lexemes
-from ..service.errors import EditConflict, EntityNotFound, EntityRedirected
+from . import typed
 from .entities import authorize, invalid_path, user_header
 from .lifecycle import with_statuses
-from .routing import (
-    PreconditionFailed,
-    Redirect,
-    Req,
-    check_preconditions,
-    is_conditional,
-    json_response,
-)
+from .routing import Req, check_preconditions, json_response
 
 V0 = "/w/rest.php/wikibase/v0"
 PREFIX = "/entitybase/v1"
@@ -62,49 +55,11 @@ def _lexeme_id(req: Req) -> str:
 
 
 def _latest(req: Req, lexeme_id: str, follow: bool = True):
-    """The lexeme's latest revision; a redirect answers 308 (409 when not `follow`)."""
-    try:
-        revision = req.service.get(lexeme_id)
-    except EntityNotFound:
-        raise _not_found() from None
-    except EntityRedirected as moved:
-        if not follow:
-            raise
-        location = f"{req.base_url}{req.path.replace(lexeme_id, moved.target_id, 1)}"
-        raise Redirect(location) from None
-    if not isinstance(revision.entity, Lexeme):
-        raise _not_found()
-    return revision
+    return typed.latest(req, lexeme_id, Lexeme, _not_found, follow)
 
 
 def _edit(req: Req, lexeme_id: str, mutate, meta):
-    """Apply `mutate` to the latest lexeme; If-Match pins the edit to its revision (412)."""
-    try:
-        user = authorize(req, meta)
-    except RestError:
-        _latest(req, lexeme_id, follow=False)  # 404 / 409 before 403, as Wikibase
-        raise
-    base = None
-    if is_conditional(req.headers):
-        head = _latest(req, lexeme_id, follow=False)
-        check_preconditions(req.headers, head.revision, read=False)
-        base = head.revision.revision_id
-
-    def checked(entity):
-        if not isinstance(entity, Lexeme):
-            raise _not_found()
-        return mutate(entity)
-
-    try:
-        result = req.service.edit(lexeme_id, checked, base_revision=base, user=user,
-                                  comment=meta.comment, tags=list(meta.tags), bot=meta.bot)
-    except EditConflict:
-        if base is None:
-            raise
-        raise PreconditionFailed() from None
-    except EntityNotFound:
-        raise _not_found() from None
-    return result, user
+    return typed.edit(req, lexeme_id, mutate, meta, Lexeme, _not_found)
 
 
 def _body(req: Req) -> dict:
