@@ -19,6 +19,8 @@ def register(commands) -> None:
                        "(default $ENTITYBASE_KAFKA_BROKERS)")
     relay.add_argument("--topic", help="topic (default $ENTITYBASE_KAFKA_TOPIC or "
                        "entitybase.changes)")
+    relay.add_argument("--batch", type=int, default=2000,
+                       help="events per delivery round (default 2000)")
     relay.add_argument("--once", action="store_true",
                        help="deliver what is pending, then exit")
     relay.add_argument("--status", action="store_true",
@@ -56,7 +58,7 @@ def run_relay(args) -> int:
             log.error("no broker: give --brokers or set ENTITYBASE_KAFKA_BROKERS")
             return 2
         topic = args.topic or os.environ.get(TOPIC_VARIABLE) or DEFAULT_TOPIC
-        relay = Relay(store, KafkaSink(brokers, topic))
+        relay = Relay(store, KafkaSink(brokers, topic), batch=args.batch)
         if args.once:
             log.info("delivered %d events to %s", relay.drain(), topic)
             return 0
