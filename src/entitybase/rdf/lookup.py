@@ -106,6 +106,21 @@ def sites_from_records(records: Iterable[dict]) -> dict[str, Site]:
     return sites
 
 
+def formatter_from_statements(prop: Property,
+                               canonical_uri_property: str = CANONICAL_URI_PROPERTY) -> str | None:
+    """A property's formatter URI for RDF: the best-ranked string value of its statements
+    for the canonical-URI property (P1921 by default), None if it has none."""
+    statements = prop.claims.get(canonical_uri_property, [])
+    for rank in ("preferred", "normal"):
+        for statement in statements:
+            snak = statement.mainsnak
+            if statement.rank == rank and isinstance(snak, ValueSnak):
+                value = snak.datavalue.value
+                if isinstance(value, str):
+                    return value
+    return None
+
+
 def _pick(terms: dict[str, str], languages: Sequence[str] | None) -> dict[str, str]:
     if languages is None:
         return dict(terms)
@@ -144,7 +159,7 @@ class InMemoryLookup:
         self.description_map[entity_id] = _values(getattr(entity, "descriptions", {}))
         if isinstance(entity, Property):
             self.datatypes[entity_id] = entity.datatype
-            formatter = self._formatter_from_statements(entity)
+            formatter = formatter_from_statements(entity, self.canonical_uri_property)
             if formatter:
                 self.formatters[entity_id] = formatter
         if isinstance(entity, Lexeme):
@@ -178,18 +193,6 @@ class InMemoryLookup:
 
     def set_formatter_uri(self, property_id: str, uri: str) -> None:
         self.formatters[property_id] = uri
-
-    def _formatter_from_statements(self, prop: Property) -> str | None:
-        """The best-ranked string value of the canonical-URI property's statements."""
-        statements = prop.claims.get(self.canonical_uri_property, [])
-        for rank in ("preferred", "normal"):
-            for statement in statements:
-                snak = statement.mainsnak
-                if statement.rank == rank and isinstance(snak, ValueSnak):
-                    value = snak.datavalue.value
-                    if isinstance(value, str):
-                        return value
-        return None
 
     # RdfLookup
 
@@ -227,5 +230,6 @@ class InMemoryLookup:
 
 __all__ = [
     "CANONICAL_URI_PROPERTY", "InMemoryLookup", "RdfLookup", "Site", "UnitConversion",
-    "load_unit_conversions", "read_unit_conversions", "sites_from_records",
+    "formatter_from_statements", "load_unit_conversions", "read_unit_conversions",
+    "sites_from_records",
 ]

@@ -13,7 +13,12 @@ from dataclasses import dataclass, field
 from ..model import EntitySchema, Form, Lexeme, Property, Sense, write_entity_data
 from ..model.ids import entity_type
 from ..rdf import (
-    CANONICAL_URI_PROPERTY, FLAVORS, InMemoryLookup, Site, entity_rdf, load_unit_conversions,
+    CANONICAL_URI_PROPERTY,
+    FLAVORS,
+    Site,
+    entity_rdf,
+    formatter_from_statements,
+    load_unit_conversions,
 )
 from .errors import EntityNotFound, EntityRedirected, ServiceError
 from .records import EntityRevision
@@ -98,7 +103,7 @@ class StoreLookup:
             known.descriptions = _values(entity.descriptions)
         if isinstance(entity, Property):
             known.datatype = entity.datatype
-            known.formatter = self._formatter(entity)
+            known.formatter = formatter_from_statements(entity, self.canonical_uri_property)
         learnt = {entity_id: known}
         if isinstance(entity, Lexeme):
             known.lemmas = _values(entity.lemmas)
@@ -112,10 +117,6 @@ class StoreLookup:
         learnt = self._load(lexeme_id)
         learnt.setdefault(sub_id, _MISSING)
         return learnt
-
-    def _formatter(self, prop: Property) -> str | None:
-        memory = InMemoryLookup(canonical_uri_property=self.canonical_uri_property)
-        return memory._formatter_from_statements(prop)
 
     # -- RdfLookup ---------------------------------------------------------------------------
 
