@@ -64,6 +64,13 @@ class KnownParts:
     def get(self, key: bytes):
         return self.items.get(key)
 
+    def discard(self, keys: Iterable[bytes]) -> None:
+        with self.lock:
+            for key in keys:
+                item = self.items.pop(key, None)
+                if item is not None:
+                    self.size -= len(item[1]) + ENTRY_OVERHEAD
+
     def add(self, entries: Iterable[tuple[bytes, int, bytes]]) -> None:
         with self.lock:
             items = self.items
@@ -75,12 +82,12 @@ class KnownParts:
                 self.size -= len(items.pop(oldest)[1]) + ENTRY_OVERHEAD
 
 
-def executemany(conn: sa.Connection, statement, rows: list[dict]) -> None:
+def executemany(conn: sa.Connection, statement, rows: list[dict]) -> int:
     """Run one statement for many rows through the driver directly. SQLAlchemy's own
     executemany converts every row's parameters in Python, which dominated bulk imports;
     the statement is still compiled for the connection's dialect, so it stays portable."""
     if not rows:
-        return
+        return 0
     columns = tuple(rows[0])
     compiled = _compiled(conn.dialect, statement, columns)
     if compiled.positional:
@@ -92,7 +99,7 @@ def executemany(conn: sa.Connection, statement, rows: list[dict]) -> None:
             params = [getter(row) for row in rows]
     else:
         params = rows
-    conn.exec_driver_sql(compiled.string, params)
+    return conn.exec_driver_sql(compiled.string, params).rowcount
 
 
 def select_in(conn: sa.Connection, query, values: list, column=content.c.id):
@@ -117,6 +124,7 @@ def select_in(conn: sa.Connection, query, values: list, column=content.c.id):
 
 _COMPILED: dict = {}
 _INSERT = sa.insert(content)
+_SELECT_ID = sa.select(content.c.id)
 _INCREMENT = (sa.update(content).where(content.c.id == sa.bindparam("key"))
               .values(refs=content.c.refs + sa.bindparam("n")))
 
@@ -208,7 +216,7 @@ class ContentStore:
             increments.update(set(parts[key].children))
         self._insert(conn, new, parts, increments)
         new_set = set(new)
-        self._increment(conn, {key: n for key, n in increments.items() if key not in new_set})
+        self._count(conn, parts, {key: n for key, n in increments.items() if key not in new_set})
         return [(key, parts[key].kind, parts[key].data) for key in new] + [
             (key, kind, data) for key, (kind, data) in stored.items()]
 
@@ -221,8 +229,20 @@ class ContentStore:
                          "refs": increments.get(key, 0), "data": None if large else part.data})
         executemany(conn, _INSERT, rows)
 
-    def _increment(self, conn, increments: dict[bytes, int]) -> None:
-        if not increments:
-            return
-        executemany(conn, _INCREMENT,
-                    [{"key": key.hex(), "n": n} for key, n in increments.items()])
+    def _increment(self, conn, increments: dict[bytes, int]) -> int:
+        return executemany(conn, _INCREMENT,
+                           [{"key": key.hex(), "n": n} for key, n in increments.items()])
+
+    def _count(self, conn, parts: dict[bytes, Part], increments: dict[bytes, int]) -> None:
+        """Add references to stored parts. Garbage collection may have removed an unreferenced
+        part that this process still had cached: such parts are stored again, and so are
+        their own children where gc took them too."""
+        while increments and self._increment(conn, increments) < len(increments):
+            present = {bytes.fromhex(row[0]) for row in select_in(
+                conn, _SELECT_ID, [key.hex() for key in increments])}
+            gone = [key for key in increments if key not in present]
+            self.known.discard(gone)
+            if any(key not in parts for key in gone):
+                raise MissingContent("a part this edit reuses was garbage collected")
+            self._insert(conn, gone, parts, Counter(increments))
+            increments = Counter(child for key in gone for child in set(parts[key].children))

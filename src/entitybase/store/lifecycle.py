@@ -52,19 +52,16 @@ def purge_entity(tx, entity_id: str) -> dict[str, int]:
     return manifests
 
 
+# Statements run through `executemany`, which compiles each statement object once.
+_RELEASE = (sa.update(t.content).where(t.content.c.id == sa.bindparam("key"))
+            .values(refs=t.content.c.refs - sa.bindparam("n")))
+_INSERT_LINK = sa.insert(t.backlink)
+
+
 def release(tx, references: dict[str, int]) -> None:
     """Take references away from parts (hex id -> count); garbage collection removes parts
     left with none."""
-    statement = (sa.update(t.content).where(t.content.c.id == sa.bindparam("key"))
-                 .values(refs=t.content.c.refs - sa.bindparam("n")))
-    executemany(tx.conn, statement, [{"key": key, "n": n} for key, n in references.items()])
-
-
-def reference(tx, references: dict[str, int]) -> None:
-    """Add references to parts already stored (a revision row reusing a manifest)."""
-    statement = (sa.update(t.content).where(t.content.c.id == sa.bindparam("key"))
-                 .values(refs=t.content.c.refs + sa.bindparam("n")))
-    executemany(tx.conn, statement, [{"key": key, "n": n} for key, n in references.items()])
+    executemany(tx.conn, _RELEASE, [{"key": key, "n": n} for key, n in references.items()])
 
 
 # -- protection --------------------------------------------------------------------------------
@@ -113,7 +110,7 @@ def change_links(tx, source_id: str, removed: Iterable[tuple[str, str]],
         tx.conn.execute(sa.delete(t.backlink).where(
             b.entity_id == sa.bindparam("target"), b.source_id == sa.bindparam("source"),
             b.property_id == sa.bindparam("prop")), removed)
-    executemany(tx.conn, sa.insert(t.backlink), [
+    executemany(tx.conn, _INSERT_LINK, [
         {"entity_id": target, "source_id": source_id, "property_id": prop}
         for target, prop in added])
 
