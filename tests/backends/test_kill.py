@@ -14,8 +14,8 @@ import time
 import httpx
 import pytest
 import sqlalchemy as sa
-
 from backend_servers import free_port, wait_for_port
+
 from entitybase.cli.data_commands import BATCH_ENTITIES
 from entitybase.service import EntityNotFound
 from entitybase.store import outbox
@@ -42,12 +42,26 @@ class Server:
         self.process = subprocess.Popen(
             [*CLI, "serve", "--data", str(backend.data_dir), "--port", str(self.port)],
             env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        LEFTOVERS.append(self.process)  # killed after the test even if it fails
         wait_for_port(self.port, self.process)
         self.url = f"http://127.0.0.1:{self.port}{REST}"
 
     def kill(self) -> None:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait()
+
+
+LEFTOVERS: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def _kill_leftovers():
+    yield
+    while LEFTOVERS:
+        process = LEFTOVERS.pop()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 def until(condition, what: str, limit: float = 120) -> None:
@@ -124,12 +138,11 @@ def test_server_killed_during_edits(backend):
 
 def write_dump(path, count: int) -> None:
     with open(path, "w") as out:
-        for n in range(1, count + 1):
-            out.write(json.dumps({
+        out.writelines(json.dumps({
                 "type": "item", "id": f"Q{n}", "lastrevid": 10_000 + n,
                 "modified": "2024-01-01T00:00:00Z",
                 "labels": {"en": {"language": "en", "value": f"imported {n}"}},
-                "descriptions": {}, "aliases": {}, "claims": {}, "sitelinks": {}}) + "\n")
+                "descriptions": {}, "aliases": {}, "claims": {}, "sitelinks": {}}) + "\n" for n in range(1, count + 1))
 
 
 def revision_count(service) -> int:
@@ -144,6 +157,7 @@ def test_import_and_relay_killed(backend, kafka, tmp_path):
     importer = subprocess.Popen([*CLI, "import", str(dump), "--data", str(backend.data_dir)],
                                 env=os.environ.copy(), stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
+    LEFTOVERS.append(importer)
     until(lambda: revision_count(service) > 0, "a committed import batch")
     importer.send_signal(signal.SIGKILL)
     importer.wait()
@@ -157,6 +171,7 @@ def test_import_and_relay_killed(backend, kafka, tmp_path):
     relay = subprocess.Popen([*CLI, "relay", "--batch", "50", "--data", str(backend.data_dir)],
                              env=environment, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
+    LEFTOVERS.append(relay)
     until(lambda: outbox.counts(service.store)["delivered"] > 0, "a delivered batch")
     relay.send_signal(signal.SIGKILL)
     relay.wait()

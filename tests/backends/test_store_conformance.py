@@ -5,7 +5,7 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from entitybase.model import Item, PageMeta, Statement, Term, ValueSnak, entity_value
+from entitybase.model import Item, PageMeta, Term
 from entitybase.service import EditConflict, open_service
 from entitybase.store import ContentCollision, Part, outbox
 from entitybase.store import schema as t
@@ -99,11 +99,10 @@ def test_each_edit_writes_one_event_in_its_transaction(service):
         (created.entity.id, r) for r in sorted(
             info.revision_id for info in service.history(created.entity.id)[0])]
     before = (count(service, t.revision), count(service, t.outbox))
-    with pytest.raises(RuntimeError):
-        with service.store.write() as tx:
-            service.store.add_events(tx, [{"type": "edit", "entity_id": "Q999",
-                                           "revision_id": 999, "parent_id": None}])
-            raise RuntimeError("the edit fails after writing its event")
+    with pytest.raises(RuntimeError), service.store.write() as tx:
+        service.store.add_events(tx, [{"type": "edit", "entity_id": "Q999",
+                                       "revision_id": 999, "parent_id": None}])
+        raise RuntimeError("the edit fails after writing its event")
     assert (count(service, t.revision), count(service, t.outbox)) == before
 
 
@@ -119,7 +118,7 @@ def test_concurrent_edits_lose_no_update(backend):
         try:
             for language in mine:
                 service.edit(entity_id, set_label(language, language), user=EDITOR)
-        except Exception as error:  # reported below
+        except Exception as error:  # noqa: BLE001 (reported below)
             errors.append(error)
 
     threads = [threading.Thread(target=editor, args=(svc, languages[n::2]))
