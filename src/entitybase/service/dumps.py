@@ -8,18 +8,23 @@ however large the store is.
 import gzip
 import hashlib
 import json
+import multiprocessing
 import os
 import re
+import shutil
 import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..model import EntitySchema, write_dump_line
 from ..rdf import RdfDumpWriter
 from .errors import RuleViolation
+from .records import Settings
 
 PAGE = 500
+CHUNK = 1 << 16  # characters of RDF per write to the compressor
 FORMATS = ("json", "ttl", "nt")
 RDF_FLAVORS = ("full-dump", "truthy-dump")
 _SINCE_FORMATS = (
@@ -84,12 +89,16 @@ class _HashingFile:
 
 
 class Dumps:
-    def __init__(self, service):
+    def __init__(self, service, page: int = PAGE):
         self.service = service
+        self.page = page  # heads read per query
 
     def write(self, out_dir: Path | str, format: str, flavor: str | None = None,
-              since: str | None = None) -> DumpInfo:
-        """Write one dump into `out_dir`; returns what its metadata file records."""
+              since: str | None = None, workers: int = 1) -> DumpInfo:
+        """Write one dump into `out_dir`; returns what its metadata file records.
+
+        RDF dumps with `workers` > 1 are written by that many processes, each a slice of
+        the entity ids into a gzip member of its own (see `_rdf_parallel`)."""
         if format not in FORMATS:
             raise RuleViolation("invalid-format", f"Unknown dump format: {format}",
                                 {"format": format})
@@ -108,10 +117,13 @@ class Dumps:
         temp = out / f".{name}.partial"
         sink = _HashingFile(temp)
         try:
-            with gzip.GzipFile(fileobj=sink, mode="wb", compresslevel=6, mtime=0) as stream:
-                chunks = (self._json(info) if format == "json" else self._rdf(info))
-                for chunk in chunks:
-                    stream.write(chunk)
+            if format != "json" and workers > 1:
+                self._rdf_parallel(info, sink, workers, out / f".{name}")
+            else:
+                with _gzip(sink) as stream:
+                    chunks = self._json(info) if format == "json" else self._rdf(info)
+                    for chunk in chunks:
+                        stream.write(chunk)
         finally:
             sink.close()
         info.bytes, info.sha256 = sink.size, sink.sha256.hexdigest()
@@ -122,20 +134,28 @@ class Dumps:
 
     # -- entities ----------------------------------------------------------------------------
 
-    def _pages(self, since: str | None) -> Iterator[list]:
-        store, after = self.service.store, None
+    def _pages(self, since: str | None, after: str | None = None,
+               until: str | None = None) -> Iterator[list]:
+        """Pages of heads in id order, after `after` and up to `until` (both optional).
+        Ids are compared in Python too: they are upper-case letters and digits, whose order
+        is the same in every database collation."""
+        store = self.service.store
         while True:
             with store.read() as conn:
-                page = store.head_page(conn, after, PAGE, since)
+                page = store.head_page(conn, after, self.page, since)
+            if until is not None:
+                page = [head for head in page if head.entity_id <= until]
             if not page:
                 return
             yield page
             after = page[-1].entity_id
+            if after == until:
+                return
 
-    def _entities(self, info: DumpInfo) -> Iterator:
+    def _entities(self, info: DumpInfo, pages: Iterator[list]) -> Iterator:
         """(entity revision, None) of every entity in the dump, or (None, (source, target))
         of a redirect; the metadata file's counts and time range follow along."""
-        for page in self._pages(info.since):
+        for page in pages:
             for head in page:
                 if head.redirect_to:
                     info.redirects += 1
@@ -151,7 +171,7 @@ class Dumps:
         """Wikidata's JSON dump layout: `[`, one entity per line followed by `,`, `]`."""
         yield b"[\n"
         first = True
-        for current, redirect in self._entities(info):
+        for current, redirect in self._entities(info, self._pages(info.since)):
             if redirect:  # JSON dumps hold entities only
                 continue
             line = write_dump_line(current.entity, current.meta)
@@ -159,13 +179,117 @@ class Dumps:
             first = False
         yield b"\n]\n"
 
+    # -- RDF ---------------------------------------------------------------------------------
+
+    def _rdf_writer(self, info: DumpInfo) -> RdfDumpWriter:
+        lookup = self.service.linked_data.lookup
+        lookup.refresh()
+        return RdfDumpWriter(lookup, format=info.format, flavor=info.flavor)
+
     def _rdf(self, info: DumpInfo) -> Iterator[bytes]:
-        linked_data = self.service.linked_data
-        linked_data.lookup.refresh()
-        writer = RdfDumpWriter(linked_data.lookup, format=info.format, flavor=info.flavor)
+        writer = self._rdf_writer(info)
         yield writer.header(int(time.time())).encode()
-        for current, redirect in self._entities(info):
+        yield from self._rdf_body(writer, info, self._pages(info.since))
+
+    def _rdf_body(self, writer: RdfDumpWriter, info: DumpInfo,
+                  pages: Iterator[list]) -> Iterator[bytes]:
+        """The dump after its header, encoded a few entities at a time: fewer, larger
+        writes to the compressor."""
+        chunks, size = [], 0
+        for current, redirect in self._entities(info, pages):
             if redirect:
-                yield writer.redirect(*redirect).encode()
+                chunks.append(writer.redirect(*redirect))
             elif not isinstance(current.entity, EntitySchema):  # schemas have no RDF
-                yield writer.entity(current.entity, current.meta).encode()
+                chunks.append(writer.entity(current.entity, current.meta))
+            else:
+                continue
+            size += len(chunks[-1])
+            if size >= CHUNK:
+                yield "".join(chunks).encode()
+                chunks, size = [], 0
+        if chunks:
+            yield "".join(chunks).encode()
+
+    def _slices(self, since: str | None, count: int) -> list[tuple[str | None, str | None]]:
+        """(after, until) id ranges of about the same number of pages, `count` at most; the
+        last is open so that it takes entities created meanwhile."""
+        ends = [page[-1].entity_id for page in self._pages(since)]
+        per = max(1, -(-len(ends) // count))
+        starts = range(0, len(ends), per)
+        slices = [(ends[i - 1] if i else None, ends[min(i + per, len(ends)) - 1])
+                  for i in starts]
+        if not slices:
+            return [(None, None)]
+        slices[-1] = (slices[-1][0], None)
+        return slices
+
+    def _rdf_parallel(self, info: DumpInfo, sink, workers: int, prefix: Path) -> None:
+        """The RDF dump by `workers` processes: the header as a first gzip member, then the
+        slices' members in id order (concatenated gzip members are one gzip file, as
+        Wikidata's sharded dumpRdf.php output is). Each slice has its own dedupe bag, so a
+        value node or reference shared across slices is written once per slice: the same
+        triples again, as when the dump-wide bag forgets a key."""
+        with _gzip(sink) as stream:
+            stream.write(self._rdf_writer(info).header(int(time.time())).encode())
+        store = self.service.store
+        jobs = [_Slice(str(store.data_dir), self.service.settings, info.format, info.flavor,
+                       info.since, after, until, f"{prefix}.{n}.partial", self.page)
+                for n, (after, until) in enumerate(self._slices(info.since, workers))]
+        context = multiprocessing.get_context("spawn")  # no forked database connections
+        try:
+            with ProcessPoolExecutor(len(jobs), mp_context=context) as pool:
+                for counts in pool.map(_dump_slice, jobs):
+                    _merge(info, counts)
+            for job in jobs:
+                with open(job.path, "rb") as member:
+                    shutil.copyfileobj(member, sink)
+        finally:
+            for job in jobs:
+                Path(job.path).unlink(missing_ok=True)
+
+
+def _gzip(sink) -> gzip.GzipFile:
+    return gzip.GzipFile(fileobj=sink, mode="wb", compresslevel=6, mtime=0)
+
+
+@dataclass(frozen=True)
+class _Slice:
+    """What a dump process needs to write one slice of the ids (picklable)."""
+
+    data_dir: str
+    settings: Settings
+    format: str
+    flavor: str
+    since: str | None
+    after: str | None
+    until: str | None
+    path: str
+    page: int
+
+
+def _dump_slice(job: _Slice) -> DumpInfo:
+    """In a dump process: one slice of the RDF dump, without header, as one gzip member.
+    The store is opened as the parent opened it (the same data directory and environment)."""
+    from . import open_service  # the package imports this module
+
+    service = open_service(job.data_dir, job.settings)
+    try:
+        dumps = Dumps(service, job.page)
+        info = DumpInfo("", job.format, job.flavor, job.since, "")
+        writer = dumps._rdf_writer(info)
+        with open(job.path, "wb") as handle, _gzip(handle) as stream:
+            pages = dumps._pages(job.since, job.after, job.until)
+            for chunk in dumps._rdf_body(writer, info, pages):
+                stream.write(chunk)
+        return info
+    finally:
+        service.close()
+
+
+def _merge(info: DumpInfo, part: DumpInfo) -> None:
+    """Add a slice's counts and time range to the dump's."""
+    info.entities += part.entities
+    info.redirects += part.redirects
+    for name, pick in (("modified_from", min), ("modified_to", max)):
+        values = [v for v in (getattr(info, name), getattr(part, name)) if v]
+        setattr(info, name, pick(values) if values else None)

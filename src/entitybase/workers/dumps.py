@@ -29,6 +29,7 @@ class DumpSettings:
     full_schedule: str = "0 3 * * 1"  # Mondays 03:00 UTC, as Wikidata's weekly dumps
     incremental_schedule: str = "0 3 * * *"
     formats: list[str] = field(default_factory=lambda: ["json", "ttl"])
+    workers: int = 1  # processes per RDF dump
 
     @classmethod
     def from_env(cls) -> "DumpSettings":
@@ -39,6 +40,7 @@ class DumpSettings:
         formats = os.environ.get("ENTITYBASE_DUMP_FORMATS")
         if formats:
             settings.formats = [f.strip() for f in formats.split(",") if f.strip()]
+        settings.workers = max(1, int(os.environ.get("ENTITYBASE_DUMP_WORKERS", "1")))
         for schedule in (settings.full_schedule, settings.incremental_schedule):
             if not croniter.is_valid(schedule):
                 raise ValueError(f"not a cron schedule: {schedule!r}")
@@ -89,7 +91,8 @@ class DumpWorker:
         self.state["status"] = f"running {kind}"
         self._save(now)
         try:
-            files = [asdict(self.dumps.write(self.out_dir, fmt, since=since))
+            files = [asdict(self.dumps.write(self.out_dir, fmt, since=since,
+                                             workers=self.settings.workers))
                      for fmt in self.settings.formats]
         except Exception as error:  # noqa: BLE001 - reported in the state, retried next time
             log.exception("%s dump failed", kind)
