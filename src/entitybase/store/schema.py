@@ -8,7 +8,7 @@ Portable SQLAlchemy Core: no backend-specific types or statements here. Content 
 import sqlalchemy as sa
 from sqlalchemy.dialects.mysql import LONGBLOB
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 metadata = sa.MetaData()
 
@@ -178,12 +178,21 @@ stats = sa.Table(
     sa.Column("value", sa.Text, nullable=False),
 )
 
+# Garbage collection: parts found without references, and since when. A part is removed
+# once it has stayed unreferenced for the grace period.
+gc_pending = sa.Table(
+    "eb_gc_pending", metadata,
+    sa.Column("content_id", sa.String(32), primary_key=True),
+    sa.Column("since", sa.Float, nullable=False),  # Unix time
+)
+
 # version -> tables (or indexes) that version added. Later versions append here.
 MIGRATIONS = {
     1: [meta, content, revision, head, sequence, outbox, unique_key, site, language, user],
     # The relay finds undelivered events without scanning the whole outbox.
     2: [sa.Index("eb_outbox_pending", outbox.c.delivered, outbox.c.event_id)],
     3: [deleted_head, protection, log, backlink, stats],
+    4: [gc_pending],
 }
 
 
