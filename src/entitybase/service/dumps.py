@@ -8,13 +8,13 @@ however large the store is.
 import gzip
 import hashlib
 import json
-import multiprocessing
 import os
 import re
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -232,14 +232,12 @@ class Dumps:
         with _gzip(sink) as stream:
             stream.write(self._rdf_writer(info).header(int(time.time())).encode())
         store = self.service.store
-        jobs = [_Slice(str(store.data_dir), self.service.settings, info.format, info.flavor,
-                       info.since, after, until, f"{prefix}.{n}.partial", self.page)
+        jobs = [_Slice(str(store.data_dir), asdict(self.service.settings), info.format,
+                       info.flavor, info.since, after, until, f"{prefix}.{n}.partial", self.page)
                 for n, (after, until) in enumerate(self._slices(info.since, workers))]
-        context = multiprocessing.get_context("spawn")  # no forked database connections
         try:
-            with ProcessPoolExecutor(len(jobs), mp_context=context) as pool:
-                for counts in pool.map(_dump_slice, jobs):
-                    _merge(info, counts)
+            for part in _run_slices(jobs):
+                _merge(info, part)
             for job in jobs:
                 with open(job.path, "rb") as member:
                     shutil.copyfileobj(member, sink)
@@ -254,10 +252,10 @@ def _gzip(sink) -> gzip.GzipFile:
 
 @dataclass(frozen=True)
 class _Slice:
-    """What a dump process needs to write one slice of the ids (picklable)."""
+    """What a dump process needs to write one slice of the ids."""
 
     data_dir: str
-    settings: Settings
+    settings: dict
     format: str
     flavor: str
     since: str | None
@@ -267,12 +265,31 @@ class _Slice:
     page: int
 
 
-def _dump_slice(job: _Slice) -> DumpInfo:
-    """In a dump process: one slice of the RDF dump, without header, as one gzip member.
-    The store is opened as the parent opened it (the same data directory and environment)."""
+_SLICE_PROCESS = "from entitybase.service.dumps import dump_slice_main; dump_slice_main()"
+
+
+def _run_slices(jobs: list[_Slice]) -> list[DumpInfo]:
+    """Run each slice in a fresh Python process (not multiprocessing: no forked database
+    connections, nothing asked of the caller's main module); the job goes in on stdin as
+    JSON, the slice's counts come back on stdout."""
+    processes = [subprocess.Popen([sys.executable, "-c", _SLICE_PROCESS], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE) for _ in jobs]
+    for process, job in zip(processes, jobs):
+        process.stdin.write(json.dumps(asdict(job)).encode())
+        process.stdin.close()
+    results = [(process.stdout.read(), process.wait()) for process in processes]
+    if any(code for _, code in results):
+        raise RuntimeError(f"dump processes failed: exit codes {[c for _, c in results]}")
+    return [DumpInfo(**json.loads(output)) for output, _ in results]
+
+
+def dump_slice_main() -> None:
+    """A dump process: one slice of an RDF dump, without header, as one gzip member. The
+    store is opened as the parent opened it (the same data directory and environment)."""
     from . import open_service  # the package imports this module
 
-    service = open_service(job.data_dir, job.settings)
+    job = _Slice(**json.load(sys.stdin))
+    service = open_service(job.data_dir, Settings(**job.settings))
     try:
         dumps = Dumps(service, job.page)
         info = DumpInfo("", job.format, job.flavor, job.since, "")
@@ -281,9 +298,9 @@ def _dump_slice(job: _Slice) -> DumpInfo:
             pages = dumps._pages(job.since, job.after, job.until)
             for chunk in dumps._rdf_body(writer, info, pages):
                 stream.write(chunk)
-        return info
     finally:
         service.close()
+    print(json.dumps(asdict(info)))
 
 
 def _merge(info: DumpInfo, part: DumpInfo) -> None:
