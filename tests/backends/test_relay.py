@@ -90,3 +90,28 @@ def test_in_process_consumers_get_every_event_in_order(service):
     assert [(e["entity_id"], e["revision_id"]) for e in received] == [
         (e["entity_id"], e["revision_id"]) for e in outbox.all_events(service.store)]
     assert {e["type"] for e in received} == {"create", "edit"}
+
+
+def test_events_follow_the_documented_schema(service):
+    import json
+    from pathlib import Path
+
+    import jsonschema
+
+    from entitybase.model import Statement, ValueSnak, entity_value
+
+    schema = json.loads((Path(__file__).parents[2] / "docs" / "events.schema.json").read_text())
+    entity_id = make_edits(service, entities=1, edits=1)[0]
+
+    def add_claim(entity):
+        snak = ValueSnak(property="P31", datavalue=entity_value("Q5"), datatype="wikibase-item")
+        entity.claims["P31"] = [Statement(mainsnak=snak)]
+        return "claim"
+
+    service.edit(entity_id, add_claim, user=EDITOR, comment="why")
+    events = outbox.all_events(service.store)
+    for event in events:
+        jsonschema.validate(event, schema)
+    assert events[-1]["changed_properties"] == ["P31"]
+    assert events[-1]["comment"].endswith("why") and events[-1]["user"] == EDITOR.name
+    assert events[-2]["changed_properties"] == []  # a label edit

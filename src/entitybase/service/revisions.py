@@ -48,11 +48,26 @@ def subjects(entity: Entity):
             yield sub.id, sub.claims
 
 
-def event(row: dict) -> dict:
+def event(row: dict, properties: list[str] | None = None) -> dict:
+    """The outbox event of a revision row; docs/events.schema.json describes it.
+    `properties` are the properties whose statements changed, when the edit knows them."""
     return {"type": row["edit_type"], "entity_id": row["entity_id"],
             "revision_id": row["revision_id"], "parent_id": row["parent_id"],
             "timestamp": row["timestamp"], "user": row["user_name"],
-            "redirect_to": row.get("redirect_to")}
+            "user_id": row.get("user_id"), "comment": row.get("comment", ""),
+            "redirect_to": row.get("redirect_to"), "changed_properties": properties}
+
+
+def changed_properties(old: Entity | None, new: Entity) -> list[str]:
+    """Properties with a statement added, removed or changed (forms and senses included)."""
+    def groups(entity):
+        found: dict[str, list] = {}
+        for _, claims in subjects(entity) if entity is not None else ():
+            for prop, statements in claims.items():
+                found.setdefault(prop, []).extend(statements)
+        return found
+    before, after = groups(old), groups(new)
+    return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
 
 
 def fill_statements(entity: Entity, recompute_hashes: bool = True,

@@ -29,6 +29,7 @@ from .linked_data import LinkedData
 from .records import EntityRevision, ImportResult, RevisionInfo, Settings, User
 from .registry import Registry
 from .revisions import (
+    changed_properties,
     compose_comment,
     entity_kind,
     event,
@@ -290,7 +291,7 @@ class Service:
                    "tags": meta["tags"], "bot": bool(meta["bot"]),
                    "edit_type": meta["edit_type"], "manifest_id": root, "redirect_to": None}
             self.store.insert_revisions(tx, [dict(row)])
-            self.store.add_events(tx, [event(row)])
+            self.store.add_events(tx, [event(row, changed_properties(old, entity))])
         # The saved entity decodes to what rendering its parts would give: cache it, so the
         # next read of this revision (typically the next edit) needs no rendering.
         self._remember(revision_id, msgspec.json.encode(entity))
