@@ -5,6 +5,7 @@ transaction failed stays unreferenced until garbage collection removes it.
 """
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -29,3 +30,16 @@ class LocalBlobs:
         temp = path.with_name(f"{key}.{os.getpid()}.tmp")
         temp.write_bytes(data)
         os.replace(temp, path)
+
+    def keys(self):
+        """(content id, last modified) of every blob, for garbage collection's grace period."""
+        for path in self.root.glob("??/*"):
+            if len(path.name) == 32:
+                try:
+                    modified = path.stat().st_mtime
+                except FileNotFoundError:  # removed meanwhile
+                    continue
+                yield path.name, datetime.fromtimestamp(modified, UTC)
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)

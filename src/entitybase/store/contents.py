@@ -228,6 +228,11 @@ class ContentStore:
             rows.append({"id": key.hex(), "kind": part.kind, "size": len(part.data),
                          "refs": increments.get(key, 0), "data": None if large else part.data})
         executemany(conn, _INSERT, rows)
+        for row in rows:
+            # Garbage collection deletes blobs without a row under the same lock that this
+            # insert holds: a blob it removed after write_blobs is written again here.
+            if row["data"] is None and self.blobs.get(row["id"]) is None:
+                self.blobs.put(row["id"], parts[bytes.fromhex(row["id"])].data)
 
     def _increment(self, conn, increments: dict[bytes, int]) -> int:
         return executemany(conn, _INCREMENT,
