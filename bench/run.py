@@ -23,10 +23,17 @@ def http_figures(quick: bool) -> dict:
     return http_api.figures(quick)
 
 
+def backend_figures(quick: bool) -> dict:
+    """sql_s3_import_ratio, relay_events_per_s (bench/backends.py: MariaDB, S3, Kafka)."""
+    import backends
+    return backends.figures(quick)
+
+
 # Figure groups, in the order they run. Add new groups here: name -> function(quick) -> dict.
 FIGURES = {
     "store": store_figures,  # import_entities_per_s, import_large_ms, edit_bytes_large
     "http": http_figures,    # edit_p50_ms, edit_p99_ms, edits_per_s, get_item_per_s
+    "backends": backend_figures,  # sql_s3_import_ratio, relay_events_per_s
 }
 
 
