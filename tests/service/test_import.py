@@ -58,10 +58,11 @@ def test_failed_batch_leaves_nothing(tmp_path):
             data, digest_size=16).digest()
     service = open_service(tmp_path, content_id=weak)
     try:
-        service.import_entities([record("one", 10)])
+        service.import_entities([record("a label longer than an id", 10)])
         raised = False
         try:
-            service.import_entities([record("two", 11, entity_id="Q6")])
+            service.import_entities([record("another label longer than an id", 11,
+                                            entity_id="Q6")])
         except ContentCollision:
             raised = True
         assert raised

@@ -7,7 +7,8 @@
         └── forms / senses: [form id ...]  (each with its own maps and claims chunks)
 
 Statements are hashed without GUID and rank, so the same claim on many entities is one part;
-snaks, references, qualifier sets, term strings and sitelinks are shared the same way.
+snaks, references, qualifier sets, term strings and sitelinks are shared the same way (term
+strings of at most 16 bytes, no longer than an id, sit inline in their map).
 Statements are cut into groups and groups into chunks at content-defined boundaries (a hash
 of the GUID), so editing one statement rewrites one group, one chunk and the root.
 Manifests are msgpack with raw 16-byte ids; snaks are their Wikibase JSON; term strings and
@@ -32,6 +33,8 @@ KIND_NAMES = {
 }
 RENDERED_KINDS = (SNAK, QUALIFIERS, REFERENCE, STATEMENT, TERM, SITELINK)
 RAW_KINDS = (SNAK, TERM, TEXT)  # stored as bytes, not msgpack
+# Term strings this short are written into their map: a reference would be as long.
+INLINE_TEXT = 16
 
 RANKS = ("normal", "preferred", "deprecated")
 RANK_CODES = {rank: code for code, rank in enumerate(RANKS)}
@@ -64,10 +67,12 @@ def children(kind: int, value) -> list[bytes]:
         return [value[0], *([value[1]] if value[1] else []), *value[2]]
     if kind == GROUP:
         return [entry[2] for entry in value]
-    if kind in (CHUNK, TERMS, SITELINKS):
+    if kind in (CHUNK, SITELINKS):
         return [entry[1] for entry in value]
+    if kind == TERMS:  # short strings are inline (str), longer ones ids (bytes)
+        return [entry[1] for entry in value if isinstance(entry[1], bytes)]
     if kind == ALIASES:
-        return [term for _, terms in value for term in terms]
+        return [term for _, terms in value for term in terms if isinstance(term, bytes)]
     if kind == FORM:
         return [*([value[1]] if value[1] else []), *value[3]]
     if kind == SENSE:
@@ -131,28 +136,33 @@ class Splitter:
 
     # -- terms and sitelinks -----------------------------------------------------------------
 
+    def _text(self, text: str):
+        """A term string: inline when no longer than a content id, else a shared part."""
+        data = text.encode()
+        return text if len(data) <= INLINE_TEXT else self.put(TERM, data)
+
     def _terms(self, terms: dict):
         if not terms:
             return None
-        return self.put(TERMS, [[lang, self.put(TERM, term.value.encode())]
+        return self.put(TERMS, [[lang, self._text(term.value)]
                                 for lang, term in terms.items()])
 
     def _aliases(self, aliases: dict):
         if not aliases:
             return None
-        return self.put(ALIASES, [[lang, [self.put(TERM, t.value.encode()) for t in terms]]
+        return self.put(ALIASES, [[lang, [self._text(t.value) for t in terms]]
                                   for lang, terms in aliases.items()])
 
     def _plain_terms(self, terms: dict):
         if not terms:
             return None
-        return self.put(TERMS, [[lang, self.put(TERM, text.encode())]
+        return self.put(TERMS, [[lang, self._text(text)]
                                 for lang, text in terms.items()])
 
     def _plain_aliases(self, aliases: dict):
         if not aliases:
             return None
-        return self.put(ALIASES, [[lang, [self.put(TERM, text.encode()) for text in texts]]
+        return self.put(ALIASES, [[lang, [self._text(text) for text in texts]]
                                   for lang, texts in aliases.items()])
 
     def _sitelinks(self, sitelinks: dict):
@@ -258,6 +268,10 @@ class Renderer:
     def value(self, key: bytes):
         return self.parts[key][1]
 
+    def text(self, term) -> str:
+        """A term string: inline (str) or the id of a term part."""
+        return term if isinstance(term, str) else self.parts[term][1].decode()
+
     def part(self, key: bytes) -> bytes:
         """One part as Wikibase JSON: a snak, statement (without GUID and rank), reference,
         qualifier set, term string or sitelink."""
@@ -310,16 +324,16 @@ class Renderer:
     def _schema(self, root) -> bytes:
         def plain(key):
             value = root[key]
-            return {} if not value else {lang: self.value(t).decode() for lang, t in self.value(value)}
+            return {} if not value else {lang: self.text(t) for lang, t in self.value(value)}
 
         aliases = {} if not root["aliases"] else {
-            lang: [self.value(t).decode() for t in terms] for lang, terms in self.value(root["aliases"])}
+            lang: [self.text(t) for t in terms] for lang, terms in self.value(root["aliases"])}
         return _json({"type": "ShExC", "id": root["id"], "serializationVersion": root["version"],
                       "labels": plain("labels"), "descriptions": plain("descriptions"),
                       "aliases": aliases, "schemaText": self.value(root["schemaText"]).decode()})
 
     def _term(self, lang: str, key: bytes) -> bytes:
-        return b'{"language":%s,"value":%s}' % (_json(lang), _json(self.value(key).decode()))
+        return b'{"language":%s,"value":%s}' % (_json(lang), _json(self.text(key)))
 
     def _terms(self, key) -> bytes:
         if not key:
