@@ -44,6 +44,24 @@ def start_relay(data: str):
     return relay
 
 
+def dump_to_s3(dumps, args):
+    """Write the dump into a local temporary directory, then upload its files (the dump,
+    its .sha256 and .meta.json) to the s3:// place; the metadata goes last, so a reader that
+    finds it finds the dump complete."""
+    import tempfile
+    from pathlib import Path
+
+    from ..store.s3 import S3Blobs
+    target = S3Blobs(args.out)
+    with tempfile.TemporaryDirectory(prefix="entitybase-dump-") as local:
+        info = dumps.write(local, args.format, args.flavor, args.since,
+                           workers=max(1, args.workers))
+        for suffix in ("", ".sha256", ".meta.json"):
+            target.upload(info.file + suffix, Path(local) / (info.file + suffix))
+    log.info("uploaded %s to %s", info.file, args.out)
+    return info
+
+
 def run_relay(args) -> int:
     setup_logging()
     from ..store import Store, outbox

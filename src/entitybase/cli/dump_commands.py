@@ -20,7 +20,8 @@ def register(commands) -> None:
                          help="RDF dumps: full-dump (default) or truthy-dump")
     command.add_argument("--since", help="only entities changed since this time "
                                          "(YYYY-MM-DD, YYYY-MM-DDThh:mm:ssZ or YYYYMMDDhhmmss)")
-    command.add_argument("--out", required=True, help="directory to write the dump into")
+    command.add_argument("--out", required=True,
+                         help="directory (or s3://bucket/prefix) to write the dump into")
     command.add_argument("--workers", type=int, default=1,
                          help="RDF dumps: processes writing slices of the ids (default 1)")
     command.add_argument("--data", default="data", help="data directory (default ./data)")
@@ -38,8 +39,12 @@ def run_dump(args) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     service = open_service(args.data)
     try:
-        info = Dumps(service).write(args.out, args.format, args.flavor, args.since,
-                                   workers=max(1, args.workers))
+        if args.out.startswith("s3://"):
+            from .backend_commands import dump_to_s3
+            info = dump_to_s3(Dumps(service), args)
+        else:
+            info = Dumps(service).write(args.out, args.format, args.flavor, args.since,
+                                       workers=max(1, args.workers))
     except ServiceError as error:
         log.error("%s: %s", error.code, error.message)
         return 1

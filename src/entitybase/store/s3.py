@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from pathlib import Path
 from urllib.parse import urlparse
 
 import obstore
@@ -78,6 +79,11 @@ class S3Blobs:
             return bytes(obstore.get(self.store, path).bytes())
         except FileNotFoundError:
             return None
+
+    def upload(self, path: str, local_file: Path) -> None:
+        """Copy a local file (a dump, possibly many GB) to a path below the prefix; obstore
+        streams it in multipart chunks."""
+        obstore.put(self.store, path, local_file)
 
     def keys(self) -> Iterator[tuple[str, datetime]]:
         """(content id, last modified) of every blob, for garbage collection's grace period."""
