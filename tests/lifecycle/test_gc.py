@@ -82,7 +82,7 @@ def test_gc_concurrent_with_edits_imports_and_hard_deletes(tmp_path):
                 for result in service.import_entities(records):
                     assert result.status == "imported", result
                     record(result.entity_id, result.revision_id)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:  # noqa: BLE001 - reported by the main thread
             errors.append(error)
 
     stop = threading.Event()
@@ -116,7 +116,8 @@ def test_gc_concurrent_with_edits_imports_and_hard_deletes(tmp_path):
     assert _snapshot(reopened, revisions) == before
     with reopened.store.read() as conn:
         rows = {row.id for row in conn.execute(sa.select(t.content.c.id))}
-    assert {key for key, _ in reopened.store.contents.blobs.keys()} <= rows
+    listed = reopened.store.contents.blobs.keys()  # a blob listing, not a dict
+    assert {key for key, _ in listed} <= rows
     reopened.close()
 
 

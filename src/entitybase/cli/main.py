@@ -12,6 +12,7 @@ COMMAND_MODULES = [
     "entitybase.cli.serve",
     "entitybase.cli.backend_commands",
     "entitybase.cli.dump_commands",
+    "entitybase.cli.lifecycle_commands",
 ]
 
 

@@ -182,7 +182,8 @@ def stats(conn, day: str | None) -> tuple[str | None, dict]:
         if day is None:
             return None, {}
     rows = conn.execute(sa.select(t.stats.c.name, t.stats.c.value).where(t.stats.c.day == day))
-    return day, {name: json.loads(value) for name, value in rows}
+    values = {name: json.loads(value) for name, value in rows}
+    return (day if values else None), values
 
 
 def stats_days(conn) -> list[str]:
