@@ -28,7 +28,7 @@ def test_two_servers_lose_no_update_and_duplicate_no_id(backend):
         with httpx.Client(base_url=server.url, headers=headers, timeout=60) as http:
             for k in range(EDITS_PER_THREAD):
                 language = f"x{'abcdef'[n]}{'abcdefgh'[k]}"  # own language: none may go missing
-                while True:
+                for _ in range(100):  # bounded: a stuck conflict fails the test
                     response = http.put(f"/entities/items/{shared_id}/labels/{language}",
                                         json={"label": f"label {n} {k}"})
                     if response.status_code not in (409, 412):  # conflict: try again
