@@ -18,6 +18,8 @@ import obstore
 from obstore.exceptions import AlreadyExistsError
 from obstore.store import S3Store
 
+from .contents import ContentCollision
+
 # Requests in flight at once for bulk writes: enough to hide latency, few enough not to
 # trip the server's rate limits.
 DEFAULT_CONCURRENCY = 16
@@ -25,10 +27,6 @@ DEFAULT_CONCURRENCY = 16
 RETRY = {"max_retries": 8, "retry_timeout": timedelta(seconds=120),
          "backoff": {"init_backoff": timedelta(milliseconds=100),
                      "max_backoff": timedelta(seconds=10), "base": 2}}
-
-
-class BlobCollision(Exception):
-    """An object with this content id holds different bytes."""
 
 
 class S3Blobs:
@@ -60,10 +58,15 @@ class S3Blobs:
             obstore.put(self.store, self._path(key), data, mode="create")
         except AlreadyExistsError:
             if self.get(key) != data:
-                raise BlobCollision(key) from None
+                raise ContentCollision(key) from None
 
     def put_many(self, items: Iterable[tuple[str, bytes]]) -> None:
         """Put-if-absent many objects, at most `concurrency` requests at a time."""
+        items = list(items)
+        if len(items) <= 1:
+            for item in items:
+                self.put(*item)
+            return
         with ThreadPoolExecutor(self.concurrency) as pool:
             for _ in pool.map(lambda item: self.put(*item), items):
                 pass
