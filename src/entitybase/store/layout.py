@@ -2,7 +2,7 @@
 
     root ── labels / descriptions / aliases / sitelinks / lemmas   (maps of term or sitelink ids)
         └── claims: [chunk ...]            chunk = [[property, group id] ...]
-                      group = [[GUID, rank, statement id] ...]
+                      group = [[GUID after "<subject id>$", rank, statement id] ...]
                         statement = [main snak id, qualifier set id, [reference id ...]]
         └── forms / senses: [form id ...]  (each with its own maps and claims chunks)
 
