@@ -144,3 +144,31 @@ def test_backlinks_bad_input(editor):
     assert editor.get(url, params={"property": "Q1"}).status_code == 400
     assert editor.get(url, params={"after": "nope"}).status_code == 400
     assert revision_of(editor.get(f"{REST}/entities/items/{item}")) > 0
+
+
+def test_imports_keep_backlinks_current(service):
+    import msgspec
+
+    from entitybase.model import Entity, PageMeta
+    from entitybase.service import backlinks
+
+    def record(revision, target=None):
+        claims = {} if target is None else {"P31": [{
+            "mainsnak": {"snaktype": "value", "property": "P31", "datavalue": {
+                "value": {"entity-type": "item", "numeric-id": int(target[1:]), "id": target},
+                "type": "wikibase-entityid"}},
+            "type": "statement", "rank": "normal",
+            "id": f"Q7$0000000{revision}-0000-4000-8000-000000000000"}]}
+        item = msgspec.json.decode(msgspec.json.encode(
+            {"type": "item", "id": "Q7", "labels": {}, "claims": claims}), type=Entity)
+        return item, PageMeta(lastrevid=revision, modified="2024-01-01T00:00:00Z")
+
+    def sources(target):
+        return [s for s, _ in backlinks.page(service.store, target).backlinks]
+
+    service.import_entities([record(10, "Q5")])
+    assert sources("Q5") == ["Q7"]
+    service.import_entities([record(5, "Q6")])  # older: joins history, head stays
+    assert sources("Q5") == ["Q7"] and sources("Q6") == []
+    service.import_entities([record(20)])
+    assert sources("Q5") == []

@@ -52,11 +52,14 @@ def update(tx, source_id: str, old: Entity | None, new: Entity | None) -> None:
         tables.change_links(tx, source_id, before - after, after - before)
 
 
-def replace(tx, entities: dict[str, Entity]) -> None:
-    """When the old links are not at hand (imports): drop them and write the new ones."""
-    tables.drop_links(tx, list(entities))
-    for source_id, entity in entities.items():
-        tables.change_links(tx, source_id, (), entity_links(entity))
+def replace(tx, links: dict[str, frozenset]) -> None:
+    """When the old links are not at hand (imports): drop the sources' links and write the
+    new ones (source id -> links of its new head)."""
+    if not links:
+        return
+    tables.drop_links(tx, list(links))
+    tables.add_links(tx, [(source, target, prop) for source, pairs in links.items()
+                          for target, prop in pairs])
 
 
 @dataclass(frozen=True)

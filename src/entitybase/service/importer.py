@@ -13,6 +13,7 @@ from typing import NamedTuple
 from ..model import Entity, PageMeta
 from ..model.ids import numeric_id
 from ..store import Part, Splitter, blake2b_id
+from . import backlinks
 from .records import ImportResult
 from .revisions import entity_kind, event, fill_statements, now
 from .rules import unique_keys
@@ -28,6 +29,7 @@ class PlannedRecord(NamedTuple):
     meta: PageMeta
     root: bytes
     keys: dict  # uniqueness key -> what a violation reports
+    links: frozenset = frozenset()  # (target, property) backlinks of this revision
 
 
 class ImportPlan(NamedTuple):
@@ -45,7 +47,8 @@ def plan_import(records: Sequence[tuple[Entity, PageMeta]], content_id=blake2b_i
     for entity, meta in records:
         fill_statements(entity, recompute_hashes=False)
         planned.append(PlannedRecord(entity.id, entity_kind(entity), meta,
-                                     splitter.entity(entity), unique_keys(entity)))
+                                     splitter.entity(entity), unique_keys(entity),
+                                     frozenset(backlinks.entity_links(entity))))
     return ImportPlan(planned, splitter.parts)
 
 
@@ -89,6 +92,9 @@ def _write(service, tx, todo: list, results: list, parts: dict) -> None:
     placed = _place(store, conn, todo, heads, results)
     _move_heads(store, tx, heads, placed)
     warnings = _replace_keys(store, tx, placed.final, set(placed.new_heads))
+    backlinks.replace(tx, {record.entity_id: record.links for index, record in todo
+                           if record.entity_id in placed.final and results[index] is not None
+                           and results[index].revision_id == heads[record.entity_id]["revision_id"]})
     for result in results:
         if result is not None and result.entity_id in warnings and result.status == "imported":
             result.warnings = warnings[result.entity_id]

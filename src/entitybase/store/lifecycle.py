@@ -115,6 +115,13 @@ def change_links(tx, source_id: str, removed: Iterable[tuple[str, str]],
         for target, prop in added])
 
 
+def add_links(tx, rows: list[tuple[str, str, str]]) -> None:
+    """(source, target, property) rows, in one statement per batch (bulk imports)."""
+    executemany(tx.conn, _INSERT_LINK, [
+        {"entity_id": target, "source_id": source, "property_id": prop}
+        for source, target, prop in rows])
+
+
 def drop_links(tx, source_ids: list[str]) -> None:
     for start in range(0, len(source_ids), BATCH):
         tx.conn.execute(sa.delete(t.backlink).where(
