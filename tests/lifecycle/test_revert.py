@@ -110,3 +110,18 @@ def test_undo_restores_a_removed_statement(editor, item_property):
     assert editor.post(f"{EXT}/entities/{item}/undo",
                        {"revision_id": removed}).status_code == 200
     assert item_json(editor, item)["statements"][item_property] == [statement]
+
+
+def test_revert_to_a_redirect_revision_redirects_again(editor):
+    source = create_item(editor, labels={"en": "source"})
+    target = create_item(editor, labels={"en": "target"})
+    editor.post(f"{EXT}/redirects", {"from": source, "to": target})
+    history = editor.get(f"{EXT}/entities/{source}/history").json()["revisions"]
+    redirect_revision, content_revision = history[0]["revision_id"], history[1]["revision_id"]
+    assert editor.post(f"{EXT}/entities/{source}/revert",
+                       {"to_revision_id": content_revision}).status_code == 200
+    assert item_json(editor, source)["labels"] == {"en": "source"}
+    response = editor.post(f"{EXT}/entities/{source}/revert",
+                           {"to_revision_id": redirect_revision})
+    assert response.status_code == 200, response.text
+    assert editor.get(f"{REST}/entities/items/{source}").status_code == 308
