@@ -41,7 +41,8 @@ class Server:
         self.port = free_port()
         self.process = subprocess.Popen(
             [*CLI, "serve", "--data", str(backend.data_dir), "--port", str(self.port)],
-            env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            env=os.environ.copy(), stdout=subprocess.DEVNULL,
+            stderr=(backend.data_dir.parent / f"serve-{self.port}.log").open("wb"))
         LEFTOVERS.append(self.process)  # killed after the test even if it fails
         wait_for_port(self.port, self.process)
         self.url = f"http://127.0.0.1:{self.port}{REST}"
@@ -91,13 +92,36 @@ def check_consistent(service) -> dict[str, list[int]]:
     return history
 
 
-def test_server_killed_during_edits(backend):
+def start_relay(backend, kafka, topic: str, *options) -> subprocess.Popen:
+    environment = {**os.environ, "ENTITYBASE_KAFKA_BROKERS": kafka.brokers,
+                   "ENTITYBASE_KAFKA_TOPIC": topic}
+    relay = subprocess.Popen([*CLI, "relay", *options, "--data", str(backend.data_dir)],
+                             env=environment, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    LEFTOVERS.append(relay)
+    return relay
+
+
+def check_topic(backend, kafka, topic: str, history: dict[str, list[int]]) -> None:
+    """After a final `relay --once`: every committed revision's event is on the topic, and
+    no other."""
+    relay = start_relay(backend, kafka, topic, "--once")
+    assert relay.wait(300) == 0
+    committed = {(e, r) for e, revisions in history.items() for r in revisions}
+    delivered = [(m["entity_id"], m["revision_id"]) for _, m in kafka.read_topic(topic)]
+    assert set(delivered) == committed
+
+
+def test_server_and_relay_killed_during_edits(backend, kafka):
     token = cli(backend, "user", "create", "Alice").split()[-1]
     auth = {"Authorization": f"Bearer {token}", "User-Agent": "kill-test/1.0"}
     server = Server(backend)
+    relay = start_relay(backend, kafka, "changes-edits", "--batch", "10")
     with httpx.Client(base_url=server.url, headers=auth, timeout=60) as http:
-        ids = [http.post("/entities/items", json={"item": {"labels": {"en": f"item {n}"}}})
-               .json()["id"] for n in range(WRITERS)]
+        created = [http.post("/entities/items", json={"item": {"labels": {"en": f"item {n}"}}})
+                   for n in range(WRITERS)]
+    assert all(response.status_code == 201 for response in created), created[0].text
+    ids = [response.json()["id"] for response in created]
     acknowledged, failures, lock = [], [], threading.Lock()
 
     def writer(n: int) -> None:
@@ -120,6 +144,7 @@ def test_server_killed_during_edits(backend):
         thread.start()
     until(lambda: len(acknowledged) >= ACKNOWLEDGED_BEFORE_KILL, "enough acknowledged edits")
     server.kill()
+    relay.kill()  # SIGKILL too, wherever it was
     for thread in threads:
         thread.join()
     assert not failures
@@ -127,7 +152,7 @@ def test_server_killed_during_edits(backend):
     service = backend.open()
     for entity_id, revision_id, text in acknowledged:
         assert service.get(entity_id, revision_id).entity.labels["en"].value == text
-    check_consistent(service)
+    check_topic(backend, kafka, "changes-edits", check_consistent(service))
     restarted = Server(backend)  # and the restarted server serves the latest revisions
     with httpx.Client(base_url=restarted.url, headers=auth, timeout=60) as http:
         for entity_id in ids:
@@ -165,13 +190,7 @@ def test_import_and_relay_killed(backend, kafka, tmp_path):
     assert len(history) % BATCH_ENTITIES == 0  # whole batches only: each is a transaction
 
     # The relay, killed while it delivers, then the import resumed.
-    topic = "changes-kill"
-    environment = {**os.environ, "ENTITYBASE_KAFKA_BROKERS": kafka.brokers,
-                   "ENTITYBASE_KAFKA_TOPIC": topic}
-    relay = subprocess.Popen([*CLI, "relay", "--batch", "50", "--data", str(backend.data_dir)],
-                             env=environment, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
-    LEFTOVERS.append(relay)
+    relay = start_relay(backend, kafka, "changes-import", "--batch", "50")
     until(lambda: outbox.counts(service.store)["delivered"] > 0, "a delivered batch")
     relay.send_signal(signal.SIGKILL)
     relay.wait()
@@ -180,10 +199,5 @@ def test_import_and_relay_killed(backend, kafka, tmp_path):
         service.get(f"Q{IMPORT_ENTITIES + 1}")
     history = check_consistent(service)
     assert len(history) == IMPORT_ENTITIES
-    subprocess.run([*CLI, "relay", "--once", "--data", str(backend.data_dir)], env=environment,
-                   check=True, capture_output=True, timeout=300)
-
-    committed = {(e, r) for e, revisions in history.items() for r in revisions}
-    delivered = [(m["entity_id"], m["revision_id"]) for _, m in kafka.read_topic(topic)]
-    assert set(delivered) == committed  # every committed edit, nothing else
+    check_topic(backend, kafka, "changes-import", history)
     assert outbox.counts(service.store)["pending"] == 0

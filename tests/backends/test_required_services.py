@@ -1,7 +1,6 @@
 """A missing backend service skips a test on a developer's machine and fails it in CI."""
 
 import pytest
-
 from backend_servers import require
 
 

@@ -13,7 +13,7 @@ def test_parallel_put_if_absent(s3_server):
     blobs.put_many(items)  # again: every object exists with the same bytes
     assert all(blobs.get(key) == data for key, data in items)
     assert blobs.get("f" * 32) is None
-    assert {key for key, _ in blobs.keys()} == {key for key, _ in items}
+    assert {key for key, _ in blobs.keys()} == {key for key, _ in items}  # noqa: SIM118
     with pytest.raises(ContentCollision):
         blobs.put_many([(items[0][0], b"other bytes"), (f"{99:032x}", b"new")])
     assert blobs.get(items[0][0]) == b"blob 0"
