@@ -23,6 +23,12 @@ def http_figures(quick: bool) -> dict:
     return http_api.figures(quick)
 
 
+def lifecycle_figures(quick: bool) -> dict:
+    """backlinks_page_ms, edit_backlinks_ms, edit_no_backlinks_ms (bench/lifecycle.py)."""
+    import lifecycle
+    return lifecycle.figures(quick)
+
+
 def backend_figures(quick: bool) -> dict:
     """sql_s3_import_ratio, relay_events_per_s (bench/backends.py: MariaDB, S3, Kafka)."""
     import backends
@@ -34,6 +40,7 @@ FIGURES = {
     "store": store_figures,  # import_entities_per_s, import_large_ms, edit_bytes_large
     "http": http_figures,    # edit_p50_ms, edit_p99_ms, edits_per_s, get_item_per_s
     "backends": backend_figures,  # sql_s3_import_ratio, relay_events_per_s
+    "lifecycle": lifecycle_figures,  # backlinks_page_ms, edit_(no_)backlinks_ms
 }
 
 

@@ -16,29 +16,37 @@ from ..store import lifecycle as tables
 
 def entity_links(entity: Entity | None) -> set[tuple[str, str]]:
     """(target entity id, property id) of every entity-id value in the entity's statements.
-    Form and sense values link to their lexeme: that is the entity a reader looks up."""
+    Form and sense values link to their lexeme: that is the entity a reader looks up.
+    Runs twice per edit over every snak, so the common cases are inlined."""
     links: set[tuple[str, str]] = set()
     if entity is None:
         return links
     for statement in all_statements(entity):
         for snak in all_snaks(statement):
-            target = _target(getattr(snak, "datavalue", None))
+            datavalue = getattr(snak, "datavalue", None)
+            if datavalue is None or datavalue.type not in _ENTITY_TYPES:
+                continue
+            value = datavalue.value
+            target = getattr(value, "id", UNSET)
+            if target is UNSET or "-" in target:
+                target = _target(value)
             if target:
-                links.add((target, snak.property))
+                links.add((target.upper(), snak.property))
     return links
 
 
-def _target(datavalue) -> str | None:
-    if datavalue is None or datavalue.type not in ("wikibase-entityid", "entity-schema"):
-        return None
-    value = datavalue.value
+_ENTITY_TYPES = frozenset(("wikibase-entityid", "entity-schema"))
+
+
+def _target(value) -> str | None:
+    """The target of an id value without a plain `id`: sub-entity ids and old numeric ones."""
     if isinstance(value, EntitySchemaIdValue):
-        return value.id.upper()
+        return value.id
     if not isinstance(value, EntityIdValue):
         return None
     if value.id is not UNSET:
         sub = SUB_ENTITY_ID.match(value.id)
-        return sub.group(1).upper() if sub else value.id.upper()
+        return sub.group(1) if sub else value.id
     prefix = TYPE_PREFIXES.get(value.entity_type)
     if prefix and prefix in ENTITY_TYPES and value.numeric_id is not UNSET:
         return f"{prefix}{value.numeric_id}"
