@@ -11,7 +11,7 @@ from .entities import (
 from .errors import EntityFormatError
 from .hashes import fill_hashes, reference_hash, snak_hash, value_hash
 from .serialization import (
-    encode_entity, parse_document, parse_entity, parse_entity_data, to_builtins,
+    decode_stored, encode_entity, parse_document, parse_entity, parse_entity_data, to_builtins,
     write_dump_line, write_entity_data, write_entity_json, write_storage_json,
 )
 from .values import (
@@ -24,7 +24,7 @@ __all__ = [
     "EntitySchema", "EntitySchemaIdValue", "Form", "GlobeCoordinateValue", "Item", "Lexeme",
     "MonolingualTextValue", "NoValueSnak", "PageMeta", "Property", "QuantityValue", "Reference",
     "Sense", "SiteLink", "Snak", "SomeValueSnak", "Statement", "Term", "TimeValue", "ValueSnak",
-    "all_snaks", "all_statements", "encode_entity", "entity_value", "fill_hashes",
+    "all_snaks", "all_statements", "decode_stored", "encode_entity", "entity_value", "fill_hashes",
     "parse_document", "parse_entity", "parse_entity_data", "reference_hash", "snak_hash",
     "to_builtins", "value_hash", "write_dump_line", "write_entity_data", "write_entity_json",
     "write_storage_json",

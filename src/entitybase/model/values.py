@@ -5,6 +5,8 @@ catch-all `ValueFields` for the struct of its type, whose field order is Wikibas
 """
 
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from operator import itemgetter
 
 from msgspec import UNSET, Struct, UnsetType, field
@@ -223,6 +225,50 @@ _STRUCTURED = {
     "wikibase-entityid": _entity_id,
 }
 
+def _stored_entity_id(f: ValueFields) -> EntityIdValue | EntitySchemaIdValue:
+    if f.id is UNSET or f.entity_type is UNSET:  # not as this system writes it: check it
+        return _entity_id(f)
+    if f.entity_type == "entity-schema":
+        return EntitySchemaIdValue(f.id)
+    return EntityIdValue(f.entity_type, f.numeric_id, f.id)
+
+
+def _stored_globe(f: ValueFields) -> GlobeCoordinateValue:
+    precision = f.precision
+    if precision is UNSET:
+        precision = None
+    elif precision is not None:
+        precision = float(precision)
+    globe = "http://www.wikidata.org/entity/Q2" if f.globe is UNSET else f.globe
+    return GlobeCoordinateValue(f.latitude, f.longitude, None, precision, globe)
+
+
+# Values as this system stores them: they passed the checks above when first written, and
+# storage renders them back complete (every field, ids with their type), so decoding them
+# again only builds the struct of their type. tests/model/test_stored_values.py holds these
+# to the checked builders.
+_STORED = {
+    "time": lambda f: TimeValue(f.time, f.timezone, f.before, f.after, f.precision,
+                                f.calendarmodel),
+    "quantity": lambda f: QuantityValue(f.amount, f.unit, f.upperBound, f.lowerBound),
+    "globecoordinate": _stored_globe,
+    "monolingualtext": lambda f: MonolingualTextValue(f.text, f.language),
+    "wikibase-entityid": _stored_entity_id,
+}
+_stored = ContextVar("stored_values", default=False)
+
+
+@contextmanager
+def stored_values():
+    """Within it, data values decode without their checks: only for content read back from
+    storage, which passed them when it was written."""
+    token = _stored.set(True)
+    try:
+        yield
+    finally:
+        _stored.reset(token)
+
+
 Value = str | EntityIdValue | EntitySchemaIdValue | TimeValue | QuantityValue | GlobeCoordinateValue | MonolingualTextValue
 
 
@@ -238,7 +284,7 @@ class DataValue(Struct, gc=False):
             if not isinstance(value, str):
                 fail("invalid-type", "a string value must be a JSON string")
             return
-        build = _STRUCTURED.get(self.type)
+        build = (_STORED if _stored.get() else _STRUCTURED).get(self.type)
         if build is None:
             fail("unknown-value-type", f"unknown data value type {self.type!r}")
         if isinstance(value, str):

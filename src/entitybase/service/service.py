@@ -12,7 +12,7 @@ from collections.abc import Callable
 import msgspec
 from msgspec import UNSET
 
-from ..model import Entity, Item, all_snaks, all_statements
+from ..model import Entity, Item, all_snaks, all_statements, decode_stored
 from ..model.ids import make_id
 from ..store import KIND_NAMES, Store
 from . import backlinks, lifecycle
@@ -45,7 +45,7 @@ EDIT_RETRIES = 5
 MAX_CONTENT_IDS = 100
 KIND_CODES = {name: code for code, name in KIND_NAMES.items()}
 
-_decode = msgspec.json.Decoder(Entity).decode
+_decode = decode_stored  # content read back passed the value checks when written
 
 
 class _HeadMoved(Exception):
