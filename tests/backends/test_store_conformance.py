@@ -175,3 +175,24 @@ def test_store_opens_on_url_from_environment(backend, tmp_path):
         assert service.store.database_url.startswith(expected.split("://")[0])
     finally:
         service.close()
+
+
+def test_processes_starting_at_once_migrate_once(backend):
+    """Services opening a fresh database together: one creates the schema, the others wait
+    for it and find it current."""
+    barrier, opened, errors = threading.Barrier(4), [], []
+
+    def opener():
+        barrier.wait()
+        try:
+            opened.append(backend.open())
+        except Exception as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=opener) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors and len(opened) == 4
+    assert opened[0].store.migrate() == (t.SCHEMA_VERSION, t.SCHEMA_VERSION)
