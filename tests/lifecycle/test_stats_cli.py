@@ -34,8 +34,9 @@ def test_statistics_over_http(service, editor, admin, item_property):
     assert values["terms"]["aliases"] == {"en": 3}
     assert values["most_used_properties"] == [{"id": item_property, "statements": 3}]
     assert values["top_backlinked"][0] == {"id": target, "backlinks": 3}
-    assert values["most_used_statements"][0]["references"] == 3
-    assert values["deduplication"]["statement"]["ratio"] == 3.0
+    top = values["most_used_statements"][0]
+    assert top["references"] == 3 and top["statement"]["mainsnak"]["property"] == item_property
+    assert values["deduplication"]["kinds"]["statement"]["references"] == 3
     stats.run(service, "2026-01-02")
     latest = editor.get(f"{EXT}/stats")
     assert latest.status_code == 200 and latest.json()["day"] == "2026-01-02"

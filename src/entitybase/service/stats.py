@@ -9,7 +9,6 @@ from collections import Counter
 
 from ..model import EntitySchema, Item, Lexeme
 from ..store import lifecycle as tables
-from ..store.layout import KIND_NAMES, STATEMENT
 from .errors import EntityNotFound
 from .revisions import subjects
 
@@ -32,8 +31,6 @@ def compute(service) -> dict:
             totals["sitelinks"] += len(entity.sitelinks)
     store = service.store
     with store.read() as conn:
-        contents = store.content_stats(conn)
-        top_statements = tables.top_parts(conn, STATEMENT, TOP)
         top_linked = tables.top_linked(conn, TOP)
         revisions = tables.count_rows(conn, "eb_revision")
         deleted = tables.count_rows(conn, "eb_deleted_head")
@@ -47,9 +44,9 @@ def compute(service) -> dict:
         "terms": {field: dict(sorted(counts.items())) for field, counts in sorted(terms.items())},
         "most_used_properties": [{"id": p, "statements": n}
                                  for p, n in properties.most_common(TOP)],
-        "most_used_statements": [{"content_id": c, "references": n} for c, n in top_statements],
+        "most_used_statements": service.most_used_statements(TOP),
         "top_backlinked": [{"id": e, "backlinks": n} for e, n in top_linked],
-        "deduplication": _deduplication(contents),
+        "deduplication": service.deduplication_stats(),
     }
 
 
@@ -98,13 +95,6 @@ def _terms(entity):
     for field, values in fields.items():
         for language in values:
             yield field, language
-
-
-def _deduplication(contents: dict) -> dict:
-    """Per part kind: parts stored, references to them, and references per part."""
-    return {KIND_NAMES.get(kind, str(kind)): {
-        **numbers, "ratio": round(numbers["references"] / numbers["parts"], 3)
-        if numbers["parts"] else 0.0} for kind, numbers in sorted(contents.items())}
 
 
 def today() -> str:

@@ -198,14 +198,6 @@ def stats_days(conn) -> list[str]:
                         ).scalars().all()
 
 
-def top_parts(conn, kind: int, limit: int) -> list[tuple[str, int]]:
-    """The most referenced parts of a kind: (content id, references)."""
-    c = t.content.c
-    query = (sa.select(c.id, c.refs).where(c.kind == kind).order_by(c.refs.desc(), c.id)
-             .limit(limit))
-    return [(content_id, refs) for content_id, refs in conn.execute(query)]
-
-
 def count_rows(conn, table_name: str) -> int:
     table = t.metadata.tables[table_name]
     return conn.execute(sa.select(sa.func.count()).select_from(table)).scalar() or 0
