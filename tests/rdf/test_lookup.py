@@ -33,3 +33,4 @@ def test_the_canonical_uri_property_is_configurable():
     lookup = InMemoryLookup(canonical_uri_property="P7")
     lookup.add_entity(prop)
     assert lookup.formatter_uri("P9") == "http://a/$1"
+

@@ -9,6 +9,7 @@ from functools import lru_cache
 from urllib.parse import quote, quote_plus, urlsplit
 
 from msgspec import UNSET
+from msgspec.structs import astuple
 
 from ..model import (
     DataValue,
@@ -134,6 +135,26 @@ def _declaration(t: Terms, voc: Vocabulary, property_id: str,
         (restriction, t.res("owl", "someValuesFrom"), t.res("owl", "Thing")),
     ]
     return tuple(triples)
+
+
+_VALUE_HASHES: dict[tuple, str] = {}
+_VALUE_HASHES_SIZE = 1 << 16  # ~150 bytes each: bounded, so dumps stay flat
+
+
+def cached_value_hash(datavalue: DataValue) -> str:
+    """`value_hash`, remembered for time and quantity values: dates and amounts recur across
+    entities, and hashing a time value means PHP-style JSON encoding and md5. Their fields
+    are ints and strings, so equal fields mean an equal hash (unlike floats, -0.0 == 0.0)."""
+    value = datavalue.value
+    if not isinstance(value, (TimeValue, QuantityValue)):
+        return value_hash(datavalue)
+    key = (type(value), *astuple(value))
+    found = _VALUE_HASHES.get(key)
+    if found is None:
+        if len(_VALUE_HASHES) >= _VALUE_HASHES_SIZE:
+            _VALUE_HASHES.clear()
+        found = _VALUE_HASHES[key] = value_hash(datavalue)
+    return found
 
 
 class RdfBuilder:
@@ -517,7 +538,7 @@ class RdfBuilder:
         """Link the snak to its value node; the node's name if its details are still to
         be written (the value writer is then about it), None if already written."""
         t = self.t
-        h = value_hash(datavalue)
+        h = cached_value_hash(datavalue)
         value_ns = NORMALIZED_NAMESPACE[ns] if normalized else VALUE_NAMESPACE[ns]
         w.say(t.res(value_ns, prop))
         w.obj(t.res("wdv", h))
