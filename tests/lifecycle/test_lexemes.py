@@ -174,3 +174,24 @@ def test_patch_lexeme(editor):
     assert failed.status_code == 409
     assert revision_of(editor.get(f"{V0}/entities/lexemes/{lexeme_id}")) == \
         revision_of(response)
+
+
+def test_undo_of_a_form_edit_and_lexeme_redirects(editor):
+    lexeme_id = _create(editor, forms=[{"representations": {"en": "colours"}}]).json()["id"]
+    url = f"{LEXEMES}/{lexeme_id}"
+    changed = editor.call("PUT", f"{url}/forms/{lexeme_id}-F1", {"form": {
+        "representations": {"en": "colors"}}})
+    editor.post(f"{url}/senses", {"sense": {"glosses": {"en": "hue"}}})
+    response = editor.post(f"{EXT}/entities/{lexeme_id}/undo",
+                           {"revision_id": revision_of(changed)})
+    assert response.status_code == 200, response.text
+    got = editor.get(f"{V0}/entities/lexemes/{lexeme_id}").json()
+    assert got["forms"][0]["representations"] == {"en": "colours"}
+    assert [s["id"] for s in got["senses"]] == [f"{lexeme_id}-S1"]
+    other = _create(editor).json()["id"]
+    assert editor.post(f"{EXT}/redirects", {"from": other, "to": lexeme_id}).status_code == 201
+    moved = editor.get(f"{V0}/entities/lexemes/{other}")
+    assert moved.status_code == 308
+    assert moved.headers["Location"].endswith(f"{V0}/entities/lexemes/{lexeme_id}")
+    refused = editor.call("PUT", f"{LEXEMES}/{other}/lemmas/en", {"lemma": "x"})
+    assert refused.status_code == 409 and refused.json()["code"] == "redirected-item"

@@ -12,6 +12,7 @@ from ..model import Entity, Lexeme
 from ..store import lifecycle as tables
 from . import backlinks
 from .errors import (
+    EditConflict,
     EntityNotFound,
     PermissionDenied,
     RevisionNotFound,
@@ -130,8 +131,12 @@ def _unredirect(service, entity_id: str, head_revision: int, target: Entity, *, 
     current = service.get(entity_id, head_revision)  # the redirect revision, as a stub
     meta = {"user": user, "comment": comment, "tags": list(tags), "bot": bot,
             "edit_type": "edit"}
-    # The service's own save: the same transaction as every edit (keys, backlinks, outbox).
-    return service._save(target, current, head_revision, meta)
+    from .service import _HeadMoved  # service.py imports this module
+    try:
+        # The service's own save: the same transaction as any edit (keys, backlinks, outbox).
+        return service._save(target, current, head_revision, meta)
+    except _HeadMoved:
+        raise EditConflict(entity_id, head_revision, None) from None
 
 
 # -- deletion ----------------------------------------------------------------------------------
