@@ -12,6 +12,26 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
+def model_figures(quick: bool) -> dict:
+    """parse_validate_mb_s, write_*_mb_s next to orjson's (bench/model.py)."""
+    import model
+    return model.measure(3 if quick else 7)
+
+
+def rdf_figures(quick: bool) -> dict:
+    """ttl_large_ms: Q53713 as full-flavor Turtle, warm (bench/rdf.py)."""
+    import rdf
+    return {"ttl_large_ms": rdf.ttl_large_ms()}
+
+
+def dump_figures(quick: bool) -> dict:
+    """dump_entities_per_s, dump_peak_rss_mb: a Turtle dump of a generated store
+    (bench/dump.py), 20,000 entities in --quick, 100,000 otherwise."""
+    import dump
+    figures = dump.measure(20_000 if quick else 100_000)
+    return {key: figures[key] for key in ("dump_entities_per_s", "dump_peak_rss_mb")}
+
+
 def store_figures(quick: bool) -> dict:
     import store
     return store.figures(quick)
@@ -37,10 +57,13 @@ def backend_figures(quick: bool) -> dict:
 
 # Figure groups, in the order they run. Add new groups here: name -> function(quick) -> dict.
 FIGURES = {
+    "model": model_figures,  # parse_validate_mb_s, write_entity_data_mb_s, ...
     "store": store_figures,  # import_entities_per_s, import_large_ms, edit_bytes_large
     "http": http_figures,    # edit_p50_ms, edit_p99_ms, edits_per_s, get_item_per_s
     "backends": backend_figures,  # sql_s3_import_ratio, relay_events_per_s
     "lifecycle": lifecycle_figures,  # backlinks_page_ms, edit_(no_)backlinks_ms
+    "rdf": rdf_figures,  # ttl_large_ms
+    "dump": dump_figures,  # dump_entities_per_s, dump_peak_rss_mb
 }
 
 
