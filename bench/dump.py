@@ -4,10 +4,15 @@ The store is generated from the bulk corpus (660 real entities): copies with new
 statement GUIDs and their labels made distinct, so sizes stay real and deduplication does not
 make the copies free. The dump runs in a child process so that its peak memory is its own.
 
-    .venv/bin/python bench/dump.py [--quick] [--entities N]
+    .venv/bin/python bench/dump.py [--quick] [--entities N] [--workers N]
 
-prints one JSON line: {"dump_entities_per_s", "dump_peak_rss_mb", "dump_entities"}. Targets:
-1,000 entities/s; memory flat whatever the store's size.
+prints one JSON line: {"dump_entities_per_s", "dump_peak_rss_mb", "dump_entities", ...}.
+Targets: 1,000 entities/s; memory flat whatever the store's size.
+
+The dump uses one process per CPU (at most 2, `--workers`), each writing a slice of the ids
+(`Dumps.write(workers=...)`). `dump_peak_rss_mb` is the peak of the largest single process.
+Wall time depends on what else the machine runs: `dump_cpu_ms_per_entity` (CPU time of the
+dump's processes per entity) is the figure to compare between runs on a shared machine.
 """
 
 import json
@@ -60,38 +65,55 @@ def build_store(data_dir: Path, count: int) -> None:
     service.close()
 
 
-def dump_in_child(data_dir: Path, out_dir: Path) -> dict:
+def default_workers() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def _cpu_seconds(usage) -> float:
+    return usage.ru_utime + usage.ru_stime
+
+
+def dump_in_child(data_dir: Path, out_dir: Path, workers: int = 1) -> dict:
+    """Wall seconds and entities of a Turtle dump run by a child process (its slice
+    processes, if any, are its children); their CPU seconds and peak memory."""
     code = ("import sys, time, json\n"
             "from entitybase.service import open_service\n"
             "from entitybase.service.dumps import Dumps\n"
             "service = open_service(sys.argv[1])\n"
             "start = time.perf_counter()\n"
-            "info = Dumps(service).write(sys.argv[2], 'ttl')\n"
+            "info = Dumps(service).write(sys.argv[2], 'ttl', workers=int(sys.argv[3]))\n"
             "print(json.dumps({'seconds': time.perf_counter() - start,\n"
             "                  'entities': info.entities}))\n")
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    result = subprocess.run([sys.executable, "-c", code, str(data_dir), str(out_dir)],
-                            check=True, capture_output=True, text=True)
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = subprocess.run([sys.executable, "-c", code, str(data_dir), str(out_dir),
+                             str(workers)], check=True, capture_output=True, text=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     figures = json.loads(result.stdout)
-    figures["peak_rss_mb"] = round(max(peak_kb, before) / 1024, 1)
+    figures["peak_rss_mb"] = round(max(after.ru_maxrss, before.ru_maxrss) / 1024, 1)
+    figures["cpu_seconds"] = _cpu_seconds(after) - _cpu_seconds(before)
     return figures
 
 
-def measure(count: int) -> dict:
+def measure(count: int, workers: int | None = None) -> dict:
+    workers = workers or default_workers()
     with tempfile.TemporaryDirectory() as temp:
         data_dir = Path(temp) / "data"
         start = time.perf_counter()
         build_store(data_dir, count)
         build_seconds = time.perf_counter() - start
-        figures = dump_in_child(data_dir, Path(temp) / "out")
-    return {"dump_entities_per_s": round(figures["entities"] / figures["seconds"], 1),
-            "dump_peak_rss_mb": figures["peak_rss_mb"], "dump_entities": figures["entities"],
-            "dump_store_build_s": round(build_seconds, 1)}
+        figures = dump_in_child(data_dir, Path(temp) / "out", workers)
+    entities = figures["entities"]
+    return {"dump_entities_per_s": round(entities / figures["seconds"], 1),
+            "dump_peak_rss_mb": figures["peak_rss_mb"], "dump_entities": entities,
+            "dump_cpu_ms_per_entity": round(figures["cpu_seconds"] * 1000 / entities, 3),
+            "dump_workers": workers, "dump_store_build_s": round(build_seconds, 1)}
 
 
 if __name__ == "__main__":
     count = 20_000 if "--quick" in sys.argv else 100_000
     if "--entities" in sys.argv:
         count = int(sys.argv[sys.argv.index("--entities") + 1])
-    print(json.dumps(measure(count)))
+    workers = None
+    if "--workers" in sys.argv:
+        workers = int(sys.argv[sys.argv.index("--workers") + 1])
+    print(json.dumps(measure(count, workers)))
