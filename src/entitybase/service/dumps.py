@@ -5,6 +5,7 @@ Entities are read a page at a time and written as they are read, so memory stays
 however large the store is.
 """
 
+import gc
 import gzip
 import hashlib
 import json
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -120,7 +122,7 @@ class Dumps:
             if format != "json" and workers > 1:
                 self._rdf_parallel(info, sink, workers, out / f".{name}")
             else:
-                with _gzip(sink) as stream:
+                with _fewer_collections(), _gzip(sink) as stream:
                     chunks = self._json(info) if format == "json" else self._rdf(info)
                     for chunk in chunks:
                         stream.write(chunk)
@@ -246,6 +248,20 @@ class Dumps:
                 Path(job.path).unlink(missing_ok=True)
 
 
+@contextmanager
+def _fewer_collections():
+    """Run the cyclic garbage collector less often while dumping. Reading a page decodes
+    hundreds of entities (millions of small dicts and lists, freed by reference counting);
+    with the default threshold the collector runs every 700 allocations and keeps promoting
+    and rescanning them: a third of the reading time. Restored afterwards."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
 def _gzip(sink) -> gzip.GzipFile:
     return gzip.GzipFile(fileobj=sink, mode="wb", compresslevel=6, mtime=0)
 
@@ -294,7 +310,7 @@ def dump_slice_main() -> None:
         dumps = Dumps(service, job.page)
         info = DumpInfo("", job.format, job.flavor, job.since, "")
         writer = dumps._rdf_writer(info)
-        with open(job.path, "wb") as handle, _gzip(handle) as stream:
+        with _fewer_collections(), open(job.path, "wb") as handle, _gzip(handle) as stream:
             pages = dumps._pages(job.since, job.after, job.until)
             for chunk in dumps._rdf_body(writer, info, pages):
                 stream.write(chunk)
