@@ -48,15 +48,17 @@ def open_engines(url: str) -> tuple[sa.Engine, sa.Engine]:
 
 
 def _mysql_engines(url: sa.URL) -> tuple[sa.Engine, sa.Engine]:
-    """Readers see one snapshot per transaction (REPEATABLE READ); writers read the latest
-    committed rows (READ COMMITTED), as they do on SQLite once they hold the write lock,
-    and rely on row locks and the head's compare-and-swap for correctness."""
+    """REPEATABLE READ, InnoDB's default, for readers (one snapshot per transaction) and
+    writers: garbage collection relies on its gap locks (a `SELECT ... FOR UPDATE` of absent
+    content rows keeps writers from inserting them, see store/gc.py), which READ COMMITTED
+    does not take. Writers' correctness rests on row locks and the head's compare-and-swap,
+    whose UPDATE always sees the latest committed row."""
     url = url.update_query_dict({"charset": "utf8mb4"})
     create_mysql_database(url)
     options = {"pool_pre_ping": True, "pool_recycle": 3600, "pool_size": 8,
                "max_overflow": 16}
     reader = sa.create_engine(url, isolation_level="REPEATABLE READ", **options)
-    writer = sa.create_engine(url, isolation_level="READ COMMITTED", **options)
+    writer = sa.create_engine(url, isolation_level="REPEATABLE READ", **options)
     return reader, writer
 
 

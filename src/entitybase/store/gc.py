@@ -23,7 +23,7 @@ _DECREMENT = (sa.update(t.content).where(t.content.c.id == sa.bindparam("key"))
 def mark(tx, now: float) -> int:
     """Record parts without references that are not marked yet; returns how many."""
     c, p = t.content.c, t.gc_pending.c
-    query = (sa.select(c.id, sa.literal(now, sa.Float))
+    query = (sa.select(c.id, sa.literal(now, sa.Double))
              .where(c.refs <= 0, ~sa.exists().where(p.content_id == c.id)))
     result = tx.conn.execute(sa.insert(t.gc_pending).from_select(["content_id", "since"], query))
     return result.rowcount or 0

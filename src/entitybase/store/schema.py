@@ -183,7 +183,8 @@ stats = sa.Table(
 gc_pending = sa.Table(
     "eb_gc_pending", metadata,
     sa.Column("content_id", sa.String(32), primary_key=True),
-    sa.Column("since", sa.Float, nullable=False),  # Unix time
+    # Unix time; Double, not Float: MySQL FLOAT is single precision (minutes off by 2026)
+    sa.Column("since", sa.Double, nullable=False),
 )
 
 # version -> tables (or indexes) that version added. Later versions append here.
