@@ -1,4 +1,4 @@
-"""Value node names (`wdv:` hashes) the builder remembers."""
+"""Value node names (`wdv:` hashes) and statement node names the builder writes."""
 
 from entitybase.model import all_snaks, all_statements, parse_entity, value_hash
 from entitybase.rdf import builder
@@ -15,3 +15,12 @@ def test_cached_value_hashes_are_wikibase_hashes(conformance):
     for _ in range(2):  # cold, then remembered
         assert [builder.cached_value_hash(v) for v in values] == [value_hash(v) for v in values]
     builder._VALUE_HASHES.clear()
+
+
+def test_statement_local_names_as_php_preg_replace():
+    """`preg_replace('/[^\\w-]/', '-', $guid)`: byte-wise, `\\w` ASCII only."""
+    name = builder.statement_local_name
+    assert name("Q42$8F3B-a_1") == "Q42-8F3B-a_1"
+    assert name("q1$é.x") == "q1----x"  # é is two UTF-8 bytes
+    assert name("Q1$１") == "Q1----"  # a full-width digit is no \\w: three bytes
+    assert name(None) == "" and name("") == ""

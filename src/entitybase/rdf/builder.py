@@ -61,6 +61,7 @@ _TYPE_NAMES = {"item": "Item", "property": "Property", "lexeme": "Lexeme", "form
                "sense": "Sense", "entity-schema": "Entity-schema"}
 _COMMONS_DATA_DATATYPES = frozenset({"geo-shape", "tabular-data"})
 _NOT_WORD_OR_DASH = re.compile(rb"[^A-Za-z0-9_-]")
+_PLAIN_GUID = re.compile(r"[A-Za-z0-9_$-]*")  # "Q42$<uuid>": only "$" to replace
 _WF_URLENCODE_SAFE = ";@$!*(),/~:"
 MATHML = "http://www.w3.org/1998/Math/MathML"
 
@@ -68,7 +69,10 @@ MATHML = "http://www.w3.org/1998/Math/MathML"
 def statement_local_name(guid: str) -> str:
     """PHP's preg_replace('/[^\\w-]/', '-', $guid): byte-wise, so a non-ASCII character
     becomes one '-' per UTF-8 byte."""
-    return _NOT_WORD_OR_DASH.sub(b"-", (guid or "").encode()).decode("ascii")
+    guid = guid or ""
+    if _PLAIN_GUID.fullmatch(guid):  # the usual case, 4x faster
+        return guid.replace("$", "-")
+    return _NOT_WORD_OR_DASH.sub(b"-", guid.encode()).decode("ascii")
 
 
 def wf_urlencode(text: str) -> str:
