@@ -17,8 +17,9 @@ run: install
 
 test: install
 	$(PY) -m pytest -n 2
-	# The API and CLI suites again, on MariaDB and S3 (moto_server).
-	ENTITYBASE_TEST_BACKEND=mariadb-s3 $(PY) -m pytest -n 2 tests/api tests/cli
+	# The API, CLI, service and lifecycle suites again, on MariaDB and S3 (moto_server).
+	ENTITYBASE_TEST_BACKEND=mariadb-s3 $(PY) -m pytest -n 2 tests/api tests/cli tests/service \
+		tests/lifecycle
 
 bench: install
 	$(PY) bench/run.py --quick
