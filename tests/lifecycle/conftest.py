@@ -12,14 +12,19 @@ from .helpers import REST
 UA = {"User-Agent": "entitybase-tests/1.0"}
 
 
-@pytest.fixture
-def service(tmp_path):
-    svc = open_service(tmp_path / "data")
+def open_test_service(path):
+    svc = open_service(path)
     svc.registry.load_sites([
         {"globalid": "enwiki", "group": "wikipedia", "language": "en",
          "url_pattern": "https://en.wikipedia.org/wiki/$1"},
         {"globalid": "dewiki", "group": "wikipedia", "language": "de",
          "url_pattern": "https://de.wikipedia.org/wiki/$1"}])
+    return svc
+
+
+@pytest.fixture
+def service(tmp_path):
+    svc = open_test_service(tmp_path / "data")
     yield svc
     svc.close()
 
