@@ -18,6 +18,9 @@ def register(commands) -> None:
     collect.add_argument("--grace", type=float, default=gc.DEFAULT_GRACE,
                          help="seconds a part stays unreferenced before removal "
                               f"(default {gc.DEFAULT_GRACE:.0f})")
+    collect.add_argument("--scan", action="store_true",
+                         help="also scan all content for unreferenced parts (slow on big "
+                              "stores; hard deletes mark what they release)")
     add_data_option(collect)
     collect.set_defaults(run=run_gc)
 
@@ -38,7 +41,7 @@ def run_gc(args) -> int:
     setup_logging()
     service = open_service(args.data)
     try:
-        report = gc.collect(service, grace=args.grace)
+        report = gc.collect(service, grace=args.grace, scan=args.scan)
     finally:
         service.close()
     log.info("freed %d parts (%d bytes) and %d blobs; %d found unreferenced, %d still in "

@@ -13,7 +13,7 @@ DEFAULT_GRACE = 24 * 3600.0
 
 @dataclass
 class GcReport:
-    marked: int = 0                        # parts newly found without references
+    marked: int = 0                        # parts a scan found without references
     parts: int = 0                         # parts removed
     bytes: int = 0                         # their size
     by_kind: dict = field(default_factory=dict)   # kind -> {"parts", "bytes"}
@@ -21,14 +21,18 @@ class GcReport:
     pending: int = 0                       # unreferenced parts still in their grace period
 
 
-def collect(service, grace: float = DEFAULT_GRACE, now: float | None = None) -> GcReport:
-    """One garbage collection run; `grace` seconds, `now` a Unix time (tests pass both)."""
+def collect(service, grace: float = DEFAULT_GRACE, now: float | None = None,
+            scan: bool = False) -> GcReport:
+    """One garbage collection run; `grace` seconds, `now` a Unix time (tests pass both).
+    Hard deletes mark what they release; `scan` also looks through the whole content table
+    for unreferenced parts nobody marked."""
     now = time.time() if now is None else now
     cutoff = now - grace
     store, report = service.store, GcReport()
     with store.write() as tx:
         tables.forget_revived(tx)
-        report.marked = tables.mark(tx, now)
+        if scan:
+            report.marked = tables.mark(tx, now)
     freed_blobs = []
     while True:
         with store.write() as tx:

@@ -6,9 +6,12 @@ keeps uniqueness keys, backlinks and the outbox current like any edit. Deletion,
 protection and hard deletion are log entries, each with its outbox event in its transaction.
 """
 
+import time
+
 import msgspec
 
 from ..model import Entity, Lexeme
+from ..store import gc as gc_tables
 from ..store import lifecycle as tables
 from . import backlinks
 from .errors import (
@@ -199,7 +202,9 @@ def hard_delete(service, entity_id: str, *, user: User | None, reason: str = "")
         head = store.head(tx.conn, entity_id) or tables.deleted_head(tx.conn, entity_id)
         if head is None:
             raise EntityNotFound(entity_id)
-        tables.release(tx, tables.purge_entity(tx, entity_id))
+        released = tables.purge_entity(tx, entity_id)
+        tables.release(tx, released)
+        gc_tables.mark_released(tx, list(released), time.time())
         return _log(service, tx, entity_id, head.revision_id, "hard-delete", now(), user,
                     reason)
 

@@ -21,12 +21,18 @@ _DECREMENT = (sa.update(t.content).where(t.content.c.id == sa.bindparam("key"))
 
 
 def mark(tx, now: float) -> int:
-    """Record parts without references that are not marked yet; returns how many."""
+    """Scan for parts without references that are not marked yet; returns how many."""
     c, p = t.content.c, t.gc_pending.c
     query = (sa.select(c.id, sa.literal(now, sa.Double))
              .where(c.refs <= 0, ~sa.exists().where(p.content_id == c.id)))
     result = tx.conn.execute(sa.insert(t.gc_pending).from_select(["content_id", "since"], query))
     return result.rowcount or 0
+
+
+def mark_released(tx, ids, now: float) -> None:
+    """Mark those of these parts that a release left without references (hard delete), so
+    that a run needs no scan of the content table."""
+    _mark_released(tx.conn, dict.fromkeys(ids, now))
 
 
 def forget_revived(tx) -> None:
