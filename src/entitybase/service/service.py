@@ -42,6 +42,8 @@ from .revisions import (
 from .rules import same_label_and_description, unique_keys, violation
 
 EDIT_RETRIES = 5
+# Head revisions kept decoded for the next edit of their entity (large ones are megabytes).
+EDIT_CACHE_SIZE = 8
 MAX_CONTENT_IDS = 100
 KIND_CODES = {name: code for code, name in KIND_NAMES.items()}
 
@@ -60,6 +62,9 @@ class Service:
         self._datatypes: dict[str, str] = {}
         self._rendered: OrderedDict[int, bytes] = OrderedDict()
         self._lock = threading.Lock()
+        # revision id -> (EntityRevision, its JSON, GUID -> statement part id): what the next
+        # edit starts from, so an edit decodes its entity once, not twice (see _current).
+        self._edited: OrderedDict[int, tuple] = OrderedDict()
 
     def close(self) -> None:
         self.store.close()
@@ -225,7 +230,7 @@ class Service:
              tags=(), bot: bool = False) -> EntityRevision:
         self._check_user(user)
         for _ in range(EDIT_RETRIES):
-            current = self.get(entity_id)
+            current = self._current(entity_id)
             head = current.revision.revision_id
             if base_revision is not None and base_revision != head:
                 raise EditConflict(entity_id, base_revision, head)
@@ -239,6 +244,28 @@ class Service:
                 if base_revision is not None:
                     raise EditConflict(entity_id, base_revision, None) from None
         raise EditConflict(entity_id, head, None)
+
+    def _current(self, entity_id: str) -> EntityRevision:
+        """The latest revision, as `get` reads it; the head is always read from the store, the
+        decoded entity comes from the edit cache when the head is a revision this service
+        saved. Revisions are immutable, so a cached one is never stale; a cached entity a
+        caller changed afterwards no longer encodes to its JSON and is read again."""
+        with self.store.read() as conn:
+            head = self.store.head(conn, entity_id)
+        cached = None
+        if head is not None and not head.redirect_to:
+            with self._lock:
+                cached = self._edited.get(head.revision_id)
+        if cached is not None and msgspec.json.encode(cached[0].entity) == cached[1]:
+            return cached[0]
+        return self.get(entity_id)
+
+    def _remember_edit(self, revision: EntityRevision, statement_ids: dict) -> None:
+        item = (revision, msgspec.json.encode(revision.entity), statement_ids)
+        with self._lock:
+            self._edited[revision.revision.revision_id] = item
+            while len(self._edited) > EDIT_CACHE_SIZE:
+                self._edited.popitem(last=False)
 
     def prepare(self, entity: Entity, recompute_hashes: bool = True,
                 datatypes: dict | None = None) -> None:
@@ -298,8 +325,10 @@ class Service:
         self._decorate(entity)
         info = RevisionInfo(revision_id, entity.id, expected, timestamp,
                             row["user_name"], row["comment"], row["tags"], row["bot"])
-        return EntityRevision(entity, page_meta(entity.id, kind, page_id, revision_id, timestamp),
-                              info)
+        saved = EntityRevision(entity, page_meta(entity.id, kind, page_id, revision_id, timestamp),
+                               info)
+        self._remember_edit(saved, splitter.statement_ids)
+        return saved
 
     def _validate(self, old: Entity | None, new: Entity) -> None:
         """Rules checked before writing: known sites (once a sites table is loaded), label
@@ -325,9 +354,14 @@ class Service:
         """GUID -> (statement as read, stored part id) for the revision an edit starts from."""
         if current is None or current.redirect_to:  # a redirect has no statements
             return {}
-        with self.store.read() as conn:
-            row = self.store.revision(conn, current.revision.revision_id)
-            ids = self.store.statement_ids(conn, row.manifest_id)
+        with self._lock:
+            cached = self._edited.get(current.revision.revision_id)
+        if cached is not None:  # saved by this service: the splitter recorded the ids
+            ids = cached[2]
+        else:
+            with self.store.read() as conn:
+                row = self.store.revision(conn, current.revision.revision_id)
+                ids = self.store.statement_ids(conn, row.manifest_id)
         return {guid: (statements[guid], key) for guid, key in ids.items() if guid in statements}
 
     def _update_keys(self, tx, entity_id: str, old_keys: dict, new_keys: dict) -> None:

@@ -94,6 +94,8 @@ class Splitter:
         # GUID -> (statement, id of its stored part): an equal statement reuses the id
         # without being encoded again (its part and children are stored already).
         self.stored = stored or {}
+        # GUID -> statement part id of every statement split (what an edit reuses next time).
+        self.statement_ids: dict[str, bytes] = {}
 
     def put(self, kind: int, value) -> bytes:
         data = value if kind in RAW_KINDS else _pack(value)
@@ -213,8 +215,12 @@ class Splitter:
             guid = guid[len(prefix):]  # the subject id is implied; a full GUID keeps its '$'
         stored = self.stored.get(statement.id)
         if stored is not None and stored[0] == statement:
-            return [guid, RANK_CODES[statement.rank], stored[1]]
-        return [guid, RANK_CODES[statement.rank], self._statement(statement)]
+            key = stored[1]
+        else:
+            key = self._statement(statement)
+        if statement.id:
+            self.statement_ids[statement.id] = key
+        return [guid, RANK_CODES[statement.rank], key]
 
     def _statement(self, statement) -> bytes:
         qualifiers = None

@@ -29,6 +29,14 @@ _INSERT_HEAD = sa.insert(t.head)
 # Built once: reads run these on every request.
 _HEAD = sa.select(t.head).where(t.head.c.entity_id == sa.bindparam("entity_id"))
 _REVISION = sa.select(t.revision).where(t.revision.c.revision_id == sa.bindparam("revision_id"))
+# Counters: every edit takes a revision id, so these are built once too.
+_SEQ = t.sequence.c
+_SEQ_VALUE = sa.select(_SEQ.value).where(_SEQ.name == sa.bindparam("seq"))
+_SEQ_ADD = (sa.update(t.sequence).where(_SEQ.name == sa.bindparam("seq"))
+            .values(value=_SEQ.value + sa.bindparam("count")))
+_SEQ_RAISE = (sa.update(t.sequence).where(_SEQ.name == sa.bindparam("seq"),
+                                         _SEQ.value < sa.bindparam("floor"))
+              .values(value=sa.bindparam("floor")))
 
 
 class Transaction:
@@ -254,9 +262,8 @@ class Store:
         """Take `count` consecutive values of a counter (the first at least `minimum`);
         returns the first."""
         self.raise_sequence(conn, name, minimum - 1)
-        conn.execute(sa.update(t.sequence).where(t.sequence.c.name == name)
-                     .values(value=t.sequence.c.value + count))
-        last = conn.execute(sa.select(t.sequence.c.value).where(t.sequence.c.name == name)).scalar()
+        conn.execute(_SEQ_ADD, {"seq": name, "count": count})
+        last = conn.execute(_SEQ_VALUE, {"seq": name}).scalar()
         return last - count + 1
 
     def raise_sequence(self, conn: sa.Connection, name: str, at_least: int) -> None:
@@ -269,10 +276,8 @@ class Store:
                 "ON DUPLICATE KEY UPDATE value = GREATEST(value, VALUES(value))",
                 (name, at_least))
             return
-        updated = conn.execute(sa.update(t.sequence).where(
-            t.sequence.c.name == name, t.sequence.c.value < at_least).values(value=at_least))
-        if updated.rowcount == 0 and conn.execute(sa.select(t.sequence.c.value).where(
-                t.sequence.c.name == name)).first() is None:
+        updated = conn.execute(_SEQ_RAISE, {"seq": name, "floor": at_least})
+        if updated.rowcount == 0 and conn.execute(_SEQ_VALUE, {"seq": name}).first() is None:
             conn.execute(sa.insert(t.sequence).values(name=name, value=at_least))
 
     # -- outbox ------------------------------------------------------------------------------
