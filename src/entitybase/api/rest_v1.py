@@ -7,6 +7,7 @@ Each handler is a synchronous `handler(req) -> Response` run in the thread pool 
 from functools import partial
 
 from msgspec import UNSET
+from starlette.responses import Response
 
 from ..model import Item, rest
 from ..model.rest import (
@@ -32,7 +33,8 @@ from .entities import (
     statement_subject,
     user_header,
 )
-from .routing import Redirect, Req, check_preconditions, json_response
+from .cache import bodies
+from .routing import Redirect, Req, check_preconditions, json_response, revision_headers
 
 PREFIX = "/w/rest.php/wikibase/v1"
 TERM_LIMITS = {"labels": rest.LABEL_MAX, "descriptions": rest.DESCRIPTION_MAX}
@@ -110,8 +112,20 @@ def _entity_body(req: Req, entity, fields=None) -> dict:
 
 def get_entity(req: Req, kind: Kind):
     fields = _fields(req, kind)
+    cache, sites = bodies(req.service), req.service.registry.sites
+    head = req.service.head(path_entity_id(req, kind))
+    if head is not None and not head.redirect_to and head.entity_type == kind.name:
+        # The head is read from the store on every request; only its rendering is reused.
+        cached = cache.get((head.entity_id, head.revision_id, tuple(fields)), sites)
+        if cached is not None:
+            body, info = cached
+            check_preconditions(req.headers, info, read=True)
+            return Response(body, 200, revision_headers(info), media_type="application/json")
     revision = read(req, kind)
-    return json_response(_entity_body(req, revision.entity, fields), revision.revision)
+    response = json_response(_entity_body(req, revision.entity, fields), revision.revision)
+    key = (revision.entity.id, revision.revision.revision_id, tuple(fields))
+    cache.put(key, response.body, revision.revision, sites)
+    return response
 
 
 def create_entity(req: Req, kind: Kind):

@@ -111,6 +111,11 @@ class Service:
             found.append(EntityRevision(entity, meta, revision_info(row)))
         return found
 
+    def head(self, entity_id: str):
+        """The entity's head row (entity_type, revision_id, redirect_to, ...) or None."""
+        with self.store.read() as conn:
+            return self.store.head(conn, entity_id)
+
     def _entity(self, conn, row, kind: str) -> Entity:
         if row.manifest_id is None:  # a redirect revision has no content
             return _decode(b'{"type":"%s","id":"%s"%s}' % (
