@@ -125,3 +125,18 @@ def test_revert_to_a_redirect_revision_redirects_again(editor):
                            {"to_revision_id": redirect_revision})
     assert response.status_code == 200, response.text
     assert editor.get(f"{REST}/entities/items/{source}").status_code == 308
+
+
+def test_revert_and_undo_honour_if_match(editor):
+    item = create_item(editor, labels={"en": "one"})
+    first = revision_of(editor.get(f"{REST}/entities/items/{item}"))
+    second = set_label(editor, item, "en", "two")
+    stale = editor.post(f"{EXT}/entities/{item}/revert", {"to_revision_id": first},
+                        headers={"If-Match": f'"{first}"'})
+    assert stale.status_code == 412 and stale.content == b""
+    assert editor.post(f"{EXT}/entities/{item}/undo", {"revision_id": second},
+                       headers={"If-Match": f'"{first}"'}).status_code == 412
+    fresh = editor.post(f"{EXT}/entities/{item}/revert", {"to_revision_id": first},
+                        headers={"If-Match": f'"{second}"'})
+    assert fresh.status_code == 200
+    assert item_json(editor, item)["labels"] == {"en": "one"}

@@ -2,14 +2,21 @@
 and hard delete, undelete, protection, the log, backlinks and statistics."""
 
 import re
+from contextlib import contextmanager
 
 from ..model import ids
 from ..model.rest import RestError, invalid_value, missing_field, parse_edit_meta
 from ..service import backlinks, lifecycle, merge, stats, undo
-from ..service.errors import ServiceError
+from ..service.errors import EditConflict, ServiceError
 from .entities import authorize, invalid_path, user_header
 from .errors import error_response
-from .routing import Req, json_response
+from .routing import (
+    PreconditionFailed,
+    Req,
+    check_preconditions,
+    is_conditional,
+    json_response,
+)
 
 PREFIX = "/entitybase/v1"
 _REVISION = re.compile(r"^[1-9]\d{0,18}$")
@@ -87,6 +94,23 @@ def _edited(result, user, status: int = 200):
 
 # --- revert and undo --------------------------------------------------------------------------
 
+@contextmanager
+def _pinned(req: Req, entity_id: str):
+    """If-Match / If-Unmodified-Since pin the write to the latest revision (412 otherwise),
+    as on the item routes; yields that revision id, or None for an unconditional write."""
+    base = None
+    if is_conditional(req.headers):
+        revisions, _ = req.service.history(entity_id, limit=1)
+        check_preconditions(req.headers, revisions[0], read=False)
+        base = revisions[0].revision_id
+    try:
+        yield base
+    except EditConflict:
+        if base is None:
+            raise
+        raise PreconditionFailed() from None
+
+
 @_statuses
 def revert(req: Req):
     """POST {"to_revision_id": N, "comment"?}: a new revision with revision N's content."""
@@ -95,8 +119,10 @@ def revert(req: Req):
     to_revision = _revision_field(body, "to_revision_id")
     meta = parse_edit_meta(body)
     user = authorize(req, meta)
-    result = lifecycle.revert(req.service, entity_id, to_revision, user=user,
-                              comment=meta.comment, tags=meta.tags, bot=meta.bot)
+    with _pinned(req, entity_id) as base:
+        result = lifecycle.revert(req.service, entity_id, to_revision, user=user,
+                                  comment=meta.comment, tags=meta.tags, bot=meta.bot,
+                                  base_revision=base)
     return _edited(result, user)
 
 
@@ -108,8 +134,10 @@ def undo_revision(req: Req):
     revision_id = _revision_field(body, "revision_id")
     meta = parse_edit_meta(body)
     user = authorize(req, meta)
-    result = undo.undo(req.service, entity_id, revision_id, user=user, comment=meta.comment,
-                       tags=meta.tags, bot=meta.bot)
+    with _pinned(req, entity_id) as base:
+        result = undo.undo(req.service, entity_id, revision_id, user=user,
+                           comment=meta.comment, tags=meta.tags, bot=meta.bot,
+                           base_revision=base)
     return _edited(result, user)
 
 

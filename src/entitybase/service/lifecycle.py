@@ -74,15 +74,19 @@ def require_user(service, user: User | None) -> None:
 
 
 def revert(service, entity_id: str, to_revision_id: int, *, user: User | None,
-           comment: str | None = None, tags=(), bot: bool = False) -> EntityRevision:
+           comment: str | None = None, tags=(), bot: bool = False,
+           base_revision: int | None = None) -> EntityRevision:
     """A new revision whose content is that of `to_revision_id` (lexeme forms and senses
-    included; form and sense counters never go down). From a redirect, it ends the redirect."""
+    included; form and sense counters never go down). From a redirect, it ends the redirect.
+    With `base_revision`, the head must still be that revision (EditConflict otherwise)."""
     require_user(service, user)
     with service.store.read() as conn:
         head = service.store.head(conn, entity_id)
         row = service.store.revision(conn, to_revision_id)
     if head is None:
         raise EntityNotFound(entity_id)
+    if base_revision is not None and base_revision != head.revision_id:
+        raise EditConflict(entity_id, base_revision, head.revision_id)
     if row is None:
         raise RevisionNotFound(entity_id, to_revision_id)
     if row.entity_id != entity_id:
@@ -107,7 +111,8 @@ def revert(service, entity_id: str, to_revision_id: int, *, user: User | None,
         restore(entity, target)
         return summary
 
-    return service.edit(entity_id, mutate, user=user, comment=comment, tags=tags, bot=bot)
+    return service.edit(entity_id, mutate, base_revision=base_revision, user=user,
+                        comment=comment, tags=tags, bot=bot)
 
 
 def _head_revision(service, entity_id: str) -> EntityRevision:

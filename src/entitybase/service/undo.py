@@ -102,7 +102,7 @@ def _ordered(items: list, name: str, new_slots: dict) -> list:
 
 
 def undo(service, entity_id: str, revision_id: int, *, user, comment: str | None = None,
-         tags=(), bot: bool = False):
+         tags=(), bot: bool = False, base_revision: int | None = None):
     """Undo `revision_id` of `entity_id` on top of the head (Wikibase's undo)."""
     require_user(service, user)
     with service.store.read() as conn:
@@ -133,4 +133,5 @@ def undo(service, entity_id: str, revision_id: int, *, user, comment: str | None
             entity.nextSenseId = max(entity.nextSenseId, undone.nextSenseId)
         return summary
 
-    return service.edit(entity_id, mutate, user=user, comment=comment, tags=tags, bot=bot)
+    return service.edit(entity_id, mutate, base_revision=base_revision, user=user,
+                        comment=comment, tags=tags, bot=bot)
