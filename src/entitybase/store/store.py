@@ -29,6 +29,8 @@ _INSERT_HEAD = sa.insert(t.head)
 # Built once: reads run these on every request.
 _HEAD = sa.select(t.head).where(t.head.c.entity_id == sa.bindparam("entity_id"))
 _REVISION = sa.select(t.revision).where(t.revision.c.revision_id == sa.bindparam("revision_id"))
+_USER_BY_TOKEN = sa.select(t.user).where(t.user.c.token_hash == sa.bindparam("token_hash"))
+_SWAPS: dict = {}  # changed columns -> compare-and-swap statement of the head
 # Counters: every edit takes a revision id, so these are built once too.
 _SEQ = t.sequence.c
 _SEQ_VALUE = sa.select(_SEQ.value).where(_SEQ.name == sa.bindparam("seq"))
@@ -37,6 +39,19 @@ _SEQ_ADD = (sa.update(t.sequence).where(_SEQ.name == sa.bindparam("seq"))
 _SEQ_RAISE = (sa.update(t.sequence).where(_SEQ.name == sa.bindparam("seq"),
                                          _SEQ.value < sa.bindparam("floor"))
               .values(value=sa.bindparam("floor")))
+
+
+def _swap_statement(columns: tuple[str, ...]):
+    """The head's compare-and-swap setting these columns, built once per column set (every
+    edit runs one; building and cache-keying a statement cost more than running it)."""
+    statement = _SWAPS.get(columns)
+    if statement is None:
+        h = t.head.c
+        statement = _SWAPS[columns] = sa.update(t.head).where(
+            h.entity_id == sa.bindparam("swap_entity"),
+            h.revision_id == sa.bindparam("swap_expected")).values(
+            {column: sa.bindparam(f"new_{column}") for column in columns})
+    return statement
 
 
 class Transaction:
@@ -182,8 +197,9 @@ class Store:
 
     def swap_head(self, tx: Transaction, entity_id: str, expected: int, **values) -> bool:
         """Compare-and-swap: move the head only if it still is `expected`."""
-        result = tx.conn.execute(sa.update(t.head).where(
-            t.head.c.entity_id == entity_id, t.head.c.revision_id == expected).values(**values))
+        result = tx.conn.execute(_swap_statement(tuple(values)), {
+            "swap_entity": entity_id, "swap_expected": expected,
+            **{f"new_{key}": value for key, value in values.items()}})
         return result.rowcount == 1
 
     def insert_revisions(self, tx: Transaction, rows: list[dict]) -> None:
@@ -356,7 +372,7 @@ class Store:
             return tx.conn.execute(sa.insert(t.user).values(**row)).inserted_primary_key[0]
 
     def user_by_token(self, conn: sa.Connection, token_hash: str):
-        return conn.execute(sa.select(t.user).where(t.user.c.token_hash == token_hash)).first()
+        return conn.execute(_USER_BY_TOKEN, {"token_hash": token_hash}).first()
 
     def user_by_name(self, conn: sa.Connection, name: str):
         return conn.execute(sa.select(t.user).where(t.user.c.name == name)).first()
