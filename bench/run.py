@@ -19,9 +19,10 @@ def model_figures(quick: bool) -> dict:
 
 
 def rdf_figures(quick: bool) -> dict:
-    """ttl_large_ms: Q53713 as full-flavor Turtle, warm (bench/rdf.py)."""
+    """ttl_large_ms (and through the store, ttl_large_store_ms): Q53713 as full-flavor
+    Turtle, warm, with CPU times (bench/rdf.py)."""
     import rdf
-    return {"ttl_large_ms": rdf.ttl_large_ms()}
+    return rdf.figures(quick)
 
 
 def dump_figures(quick: bool) -> dict:
@@ -29,7 +30,8 @@ def dump_figures(quick: bool) -> dict:
     (bench/dump.py), 20,000 entities in --quick, 100,000 otherwise."""
     import dump
     figures = dump.measure(20_000 if quick else 100_000)
-    return {key: figures[key] for key in ("dump_entities_per_s", "dump_peak_rss_mb")}
+    return {key: figures[key] for key in ("dump_entities_per_s", "dump_peak_rss_mb",
+                                          "dump_cpu_ms_per_entity", "dump_workers")}
 
 
 def store_figures(quick: bool) -> dict:
@@ -62,8 +64,8 @@ FIGURES = {
     "http": http_figures,    # edit_p50_ms, edit_p99_ms, edits_per_s, get_item_per_s
     "backends": backend_figures,  # sql_s3_import_ratio, relay_events_per_s
     "lifecycle": lifecycle_figures,  # backlinks_page_ms, edit_(no_)backlinks_ms
-    "rdf": rdf_figures,  # ttl_large_ms
-    "dump": dump_figures,  # dump_entities_per_s, dump_peak_rss_mb
+    "rdf": rdf_figures,  # ttl_large_ms, ttl_large_store_ms
+    "dump": dump_figures,  # dump_entities_per_s, dump_peak_rss_mb, dump_cpu_ms_per_entity
 }
 
 
