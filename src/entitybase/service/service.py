@@ -62,8 +62,8 @@ class Service:
         self._datatypes: dict[str, str] = {}
         self._rendered: OrderedDict[int, bytes] = OrderedDict()
         self._lock = threading.Lock()
-        # revision id -> (EntityRevision, its JSON, GUID -> statement part id): what the next
-        # edit starts from, so an edit decodes its entity once, not twice (see _current).
+        # revision id -> (EntityRevision, its JSON, GUID -> statement part id, manifest id):
+        # what the next edit starts from, so an edit decodes its entity once (see _current).
         self._edited: OrderedDict[int, tuple] = OrderedDict()
 
     def close(self) -> None:
@@ -239,7 +239,7 @@ class Service:
             head = current.revision.revision_id
             if base_revision is not None and base_revision != head:
                 raise EditConflict(entity_id, base_revision, head)
-            entity = self.get(entity_id, head).entity  # a private copy for mutate
+            entity = self._editable(current)  # a private copy for mutate
             summary = mutate(entity)
             meta = {"user": user, "comment": compose_comment(summary, comment),
                     "tags": list(tags), "bot": bot, "edit_type": "edit"}
@@ -265,8 +265,29 @@ class Service:
             return cached[0]
         return self.get(entity_id)
 
-    def _remember_edit(self, revision: EntityRevision, statement_ids: dict) -> None:
-        item = (revision, msgspec.json.encode(revision.entity), statement_ids)
+    def _editable(self, current: EntityRevision) -> Entity:
+        """A private copy of the revision an edit starts from, for `mutate` to change:
+        decoded from its cached JSON without reading the store again when there is one."""
+        revision_id = current.revision.revision_id
+        with self._lock:
+            data = self._rendered.get(revision_id)
+        if data is None:
+            return self.get(current.entity.id, revision_id).entity
+        entity = _decode(data)
+        self._decorate(entity)
+        return entity
+
+    def _manifest_id(self, revision_id: int) -> str | None:
+        with self._lock:
+            cached = self._edited.get(revision_id)
+        if cached is not None:
+            return cached[3]
+        with self.store.read() as conn:
+            return self.store.revision(conn, revision_id).manifest_id
+
+    def _remember_edit(self, revision: EntityRevision, statement_ids: dict,
+                       manifest_id: str) -> None:
+        item = (revision, msgspec.json.encode(revision.entity), statement_ids, manifest_id)
         with self._lock:
             self._edited[revision.revision.revision_id] = item
             while len(self._edited) > EDIT_CACHE_SIZE:
@@ -291,10 +312,8 @@ class Service:
         self._validate(old, entity)
         splitter = self.store.splitter(self._stored_statements(current, unchanged))
         root = splitter.entity(entity).hex()
-        if current is not None:
-            with self.store.read() as conn:
-                if self.store.revision(conn, expected).manifest_id == root:
-                    return current  # nothing changed: no new revision
+        if current is not None and self._manifest_id(expected) == root:
+            return current  # nothing changed: no new revision
         old_keys = unique_keys(old) if old is not None else {}
         new_keys = unique_keys(entity)
         self.store.prepare_parts(splitter.parts)
@@ -332,7 +351,7 @@ class Service:
                             row["user_name"], row["comment"], row["tags"], row["bot"])
         saved = EntityRevision(entity, page_meta(entity.id, kind, page_id, revision_id, timestamp),
                                info)
-        self._remember_edit(saved, splitter.statement_ids)
+        self._remember_edit(saved, splitter.statement_ids, root)
         return saved
 
     def _validate(self, old: Entity | None, new: Entity) -> None:
