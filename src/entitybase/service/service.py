@@ -42,8 +42,9 @@ from .revisions import (
 from .rules import same_label_and_description, unique_keys, violation
 
 EDIT_RETRIES = 5
-# Head revisions kept decoded for the next edit of their entity (large ones are megabytes).
-EDIT_CACHE_SIZE = 8
+# Head revisions kept decoded for the next edit of their entity, bounded by their JSON size
+# (decoded objects take several times that: 4 MiB of JSON is some tens of MB of memory).
+EDIT_CACHE_BYTES = 4 * 1024 * 1024
 MAX_CONTENT_IDS = 100
 KIND_CODES = {name: code for code, name in KIND_NAMES.items()}
 
@@ -65,6 +66,7 @@ class Service:
         # revision id -> (EntityRevision, its JSON, GUID -> statement part id, manifest id):
         # what the next edit starts from, so an edit decodes its entity once (see _current).
         self._edited: OrderedDict[int, tuple] = OrderedDict()
+        self._edited_bytes = 0
 
     def close(self) -> None:
         self.store.close()
@@ -289,9 +291,14 @@ class Service:
                        manifest_id: str) -> None:
         item = (revision, msgspec.json.encode(revision.entity), statement_ids, manifest_id)
         with self._lock:
+            # The revision this edit replaced will not be edited again from this service.
+            replaced = self._edited.pop(revision.revision.parent_id, None)
+            if replaced is not None:
+                self._edited_bytes -= len(replaced[1])
             self._edited[revision.revision.revision_id] = item
-            while len(self._edited) > EDIT_CACHE_SIZE:
-                self._edited.popitem(last=False)
+            self._edited_bytes += len(item[1])
+            while self._edited_bytes > EDIT_CACHE_BYTES and len(self._edited) > 1:
+                self._edited_bytes -= len(self._edited.popitem(last=False)[1][1])
 
     def prepare(self, entity: Entity, recompute_hashes: bool = True,
                 datatypes: dict | None = None) -> None:
