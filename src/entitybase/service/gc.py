@@ -6,6 +6,8 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
+
 from ..store import gc as tables
 
 DEFAULT_GRACE = 24 * 3600.0
@@ -29,14 +31,14 @@ def collect(service, grace: float = DEFAULT_GRACE, now: float | None = None,
     now = time.time() if now is None else now
     cutoff = now - grace
     store, report = service.store, GcReport()
-    with store.write() as tx:
+    def begin(tx):
         tables.forget_revived(tx)
-        if scan:
-            report.marked = tables.mark(tx, now)
+        return tables.mark(tx, now) if scan else 0
+
+    report.marked = _retrying(store, begin)
     freed_blobs = []
     while True:
-        with store.write() as tx:
-            freed, blobs = tables.sweep_batch(store, tx, cutoff)
+        freed, blobs = _retrying(store, lambda tx: tables.sweep_batch(store, tx, cutoff))
         if not freed:
             break
         freed_blobs += blobs
@@ -63,10 +65,33 @@ def _collect_blobs(store, cutoff: float, freed: set[str]) -> int:
                                  if modified <= moment})
     removed = 0
     for start in range(0, len(candidates), 500):
-        with store.write() as tx:
+        batch = candidates[start:start + 500]
+
+        def delete(tx, batch=batch):
             # Deleted while holding the lock: a writer inserting one of these rows waits,
             # then finds the blob gone and writes it again.
-            for key in tables.blobs_without_rows(tx, candidates[start:start + 500]):
+            orphans = tables.blobs_without_rows(tx, batch)
+            for key in orphans:
                 blobs.delete(key)
-                removed += 1
+            return len(orphans)
+
+        removed += _retrying(store, delete)
     return removed
+
+
+# MySQL: deadlock, lock wait timeout. Garbage collection yields to writers and tries again.
+_RETRYABLE = (1213, 1205)
+
+
+def _retrying(store, work, attempts: int = 5):
+    """`work(tx)` in a write transaction, again when the database chose it as a deadlock
+    victim (gc's locks meet the writers' gap locks on MySQL)."""
+    for attempt in range(attempts):
+        try:
+            with store.write() as tx:
+                return work(tx)
+        except sa.exc.OperationalError as error:
+            code = getattr(error.orig, "args", (None,))[0]
+            if code not in _RETRYABLE or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
