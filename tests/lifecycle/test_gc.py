@@ -2,13 +2,11 @@
 revision of every entity still reads back exactly; unreferenced parts and blobs are gone after
 the grace period (a parameter: no sleeping); another process's cached parts survive it."""
 
-import os
 import threading
 import time
 import traceback
 
 import msgspec
-import pytest
 import sqlalchemy as sa
 
 from entitybase.model import Item, PageMeta, Term
@@ -43,9 +41,6 @@ def _unreferenced(store) -> int:
                             .where(t.content.c.refs <= 0)).scalar()
 
 
-@pytest.mark.skipif(os.environ.get("ENTITYBASE_BLOB_URL", "").startswith("s3://"),
-                    reason="open: on moto_server, a blob read racing its re-upload once came "
-                           "back different (ContentCollision); MariaDB and local blobs run")
 def test_gc_concurrent_with_edits_imports_and_hard_deletes(tmp_path):
     service = open_service(tmp_path, SETTINGS)
     revisions: dict[str, list[int]] = {}

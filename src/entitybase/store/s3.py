@@ -57,7 +57,10 @@ class S3Blobs:
         try:
             obstore.put(self.store, self._path(key), data, mode="create")
         except AlreadyExistsError:
-            if self.get(key) != data:
+            existing = self.get(key)
+            if existing is None:  # deleted meanwhile (garbage collection): write it again
+                self.put(key, data)
+            elif existing != data:
                 raise ContentCollision(key) from None
 
     def put_many(self, items: Iterable[tuple[str, bytes]]) -> None:
