@@ -6,8 +6,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import sqlalchemy as sa
-
+from ..store import TransientConflict
 from ..store import gc as tables
 
 DEFAULT_GRACE = 24 * 3600.0
@@ -79,10 +78,6 @@ def _collect_blobs(store, cutoff: float, freed: set[str]) -> int:
     return removed
 
 
-# MySQL: deadlock, lock wait timeout. Garbage collection yields to writers and tries again.
-_RETRYABLE = (1213, 1205)
-
-
 def _retrying(store, work, attempts: int = 5):
     """`work(tx)` in a write transaction, again when the database chose it as a deadlock
     victim (gc's locks meet the writers' gap locks on MySQL)."""
@@ -90,8 +85,7 @@ def _retrying(store, work, attempts: int = 5):
         try:
             with store.write() as tx:
                 return work(tx)
-        except sa.exc.OperationalError as error:
-            code = getattr(error.orig, "args", (None,))[0]
-            if code not in _RETRYABLE or attempt == attempts - 1:
+        except TransientConflict:
+            if attempt == attempts - 1:
                 raise
             time.sleep(0.05 * (attempt + 1))

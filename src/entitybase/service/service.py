@@ -14,7 +14,7 @@ from msgspec import UNSET
 
 from ..model import Entity, Item, all_snaks, all_statements, decode_stored
 from ..model.ids import make_id
-from ..store import KIND_NAMES, Store
+from ..store import KIND_NAMES, Store, TransientConflict
 from . import backlinks, lifecycle
 from .errors import (
     EditConflict,
@@ -250,6 +250,8 @@ class Service:
             except _HeadMoved:
                 if base_revision is not None:
                     raise EditConflict(entity_id, base_revision, None) from None
+            except TransientConflict:
+                pass  # the database gave the transaction up, nothing was written: redo it
         raise EditConflict(entity_id, head, None)
 
     def _current(self, entity_id: str) -> EntityRevision:

@@ -5,7 +5,7 @@ The embedded backend is one SQLite database plus a blob directory under the data
 
 from .contents import ContentCollision, MissingContent, Part, blake2b_id
 from .layout import KIND_NAMES, Splitter
-from .store import Store, Transaction
+from .store import Store, Transaction, TransientConflict
 
 __all__ = ["KIND_NAMES", "ContentCollision", "MissingContent", "Part", "Splitter", "Store",
-           "Transaction", "blake2b_id"]
+           "Transaction", "TransientConflict", "blake2b_id"]

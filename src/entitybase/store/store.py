@@ -54,6 +54,14 @@ def _swap_statement(columns: tuple[str, ...]):
     return statement
 
 
+# MySQL gives a transaction up with these: deadlock victim, lock wait timeout.
+TRANSIENT_MYSQL_ERRORS = (1213, 1205)
+
+
+class TransientConflict(Exception):
+    """The database gave a transaction up; nothing of it was written, run it again."""
+
+
 class Transaction:
     """A write transaction; parts it stored enter the cache only after commit."""
 
@@ -90,9 +98,16 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Transaction]:
-        with self.writer.begin() as conn:
-            tx = Transaction(conn)
-            yield tx
+        """A write transaction; TransientConflict when the database gave it up (a deadlock
+        victim, a lock wait timeout) and it may simply be run again."""
+        try:
+            with self.writer.begin() as conn:
+                tx = Transaction(conn)
+                yield tx
+        except sa.exc.OperationalError as error:
+            if getattr(error.orig, "args", (None,))[0] in TRANSIENT_MYSQL_ERRORS:
+                raise TransientConflict(str(error.orig)) from error
+            raise
         self.contents.known.add(tx.cache_entries)
 
     # -- entity content ----------------------------------------------------------------------
