@@ -17,7 +17,8 @@ COMMAND_MODULES = [
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="entitybase", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="entitybase", description="entitybase: a Wikibase-compatible knowledge-graph backend")
     commands = parser.add_subparsers(dest="command", required=True)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(commands)
