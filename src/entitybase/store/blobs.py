@@ -5,6 +5,7 @@ transaction failed stays unreferenced until garbage collection removes it.
 """
 
 import os
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,7 +28,8 @@ class LocalBlobs:
         """Write atomically (temp file + rename) so readers never see half a blob."""
         path = self._path(key)
         path.parent.mkdir(exist_ok=True)
-        temp = path.with_name(f"{key}.{os.getpid()}.tmp")
+        # One temp file per thread: two threads may write the same blob at once.
+        temp = path.with_name(f"{key}.{os.getpid()}.{threading.get_ident()}.tmp")
         temp.write_bytes(data)
         os.replace(temp, path)
 
