@@ -52,25 +52,27 @@ class StoreLookup:
         self.units = load_unit_conversions()
         self.canonical_uri_property = canonical_uri_property
         self._known: OrderedDict[str, _Known] = OrderedDict()
-        self._seen_revision = 0
+        self._seen_revision = self._seen_event = 0
         self._lock = threading.Lock()
 
     # -- freshness ---------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Forget entities edited since the last call (by any process)."""
+        """Forget entities changed since the last call, by any process: new revisions, and
+        the events of what writes none (deletion, undeletion)."""
         store = self.service.store
         with store.read() as conn:
-            latest = store.latest_revision_id(conn)
-            if latest <= self._seen_revision:
+            latest = store.latest_revision_id(conn), store.latest_event_id(conn)
+            if latest[0] <= self._seen_revision and latest[1] <= self._seen_event:
                 return
-            changed = store.entities_changed_after(conn, self._seen_revision)
+            changed = set(store.entities_changed_after(conn, self._seen_revision))
+            changed.update(store.entities_with_events_after(conn, self._seen_event))
         with self._lock:
             for entity_id in changed:
                 known = self._known.pop(entity_id, None)
                 for part in known.parts if known else ():
                     self._known.pop(part, None)
-            self._seen_revision = latest
+            self._seen_revision, self._seen_event = latest
 
     # -- loading -----------------------------------------------------------------------------
 

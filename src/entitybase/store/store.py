@@ -423,6 +423,14 @@ class Store:
         return conn.execute(sa.select(r.entity_id).distinct()
                             .where(r.revision_id > revision_id)).scalars().all()
 
+    def latest_event_id(self, conn: sa.Connection) -> int:
+        return conn.execute(sa.select(sa.func.max(t.outbox.c.event_id))).scalar() or 0
+
+    def entities_with_events_after(self, conn: sa.Connection, event_id: int) -> list[str]:
+        o = t.outbox.c
+        return conn.execute(sa.select(o.entity_id).distinct()
+                            .where(o.event_id > event_id)).scalars().all()
+
     def redirects_to(self, conn: sa.Connection, entity_id: str) -> list[str]:
         h = t.head.c
         return conn.execute(sa.select(h.entity_id).where(h.redirect_to == entity_id)
