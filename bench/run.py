@@ -4,56 +4,67 @@ Progress goes to stderr; the LAST line on stdout is one JSON object of figures, 
 median of several runs (see the module of each group for how it is measured).
 """
 
+import importlib.util
 import json
 import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+
+def bench_module(name: str):
+    """bench/<name>.py, loaded by path: the groups put tests/ on sys.path, whose packages
+    (rdf, lifecycle, ...) would otherwise shadow the bench modules of the same name."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def model_figures(quick: bool) -> dict:
     """parse_validate_mb_s, write_*_mb_s next to orjson's (bench/model.py)."""
-    import model
+    model = bench_module("model")
     return model.measure(3 if quick else 7)
 
 
 def rdf_figures(quick: bool) -> dict:
     """ttl_large_ms (and through the store, ttl_large_store_ms): Q53713 as full-flavor
     Turtle, warm, with CPU times (bench/rdf.py)."""
-    import rdf
+    rdf = bench_module("rdf")
     return rdf.figures(quick)
 
 
 def dump_figures(quick: bool) -> dict:
     """dump_entities_per_s, dump_peak_rss_mb: a Turtle dump of a generated store
     (bench/dump.py), 20,000 entities in --quick, 100,000 otherwise."""
-    import dump
+    dump = bench_module("dump")
     figures = dump.measure(20_000 if quick else 100_000)
     return {key: figures[key] for key in ("dump_entities_per_s", "dump_peak_rss_mb",
                                           "dump_cpu_ms_per_entity", "dump_workers")}
 
 
 def store_figures(quick: bool) -> dict:
-    import store
+    store = bench_module("store")
     return store.figures(quick)
 
 
 def http_figures(quick: bool) -> dict:
     """edit_p50_ms, edit_p99_ms, edits_per_s, get_item_per_s (bench/http_api.py)."""
-    import http_api
+    http_api = bench_module("http_api")
     return http_api.figures(quick)
 
 
 def lifecycle_figures(quick: bool) -> dict:
     """backlinks_page_ms, edit_backlinks_ms, edit_no_backlinks_ms (bench/lifecycle.py)."""
-    import lifecycle
+    lifecycle = bench_module("lifecycle")
     return lifecycle.figures(quick)
 
 
 def backend_figures(quick: bool) -> dict:
     """sql_s3_import_ratio, relay_events_per_s (bench/backends.py: MariaDB, S3, Kafka)."""
-    import backends
+    backends = bench_module("backends")
     return backends.figures(quick)
 
 
