@@ -284,35 +284,37 @@ def _report(sources: list, results: list) -> tuple[int, int, int]:
 # -- export and redirect ---------------------------------------------------------------------
 
 
-def run_export(args) -> int:
+def _on_service(args, work) -> int:
+    """`work(service)` on the data directory; a service error is logged and exits 1."""
     setup_logging()
     service = open_service(args.data)
     try:
+        work(service)
+        return 0
+    except ServiceError as error:
+        log.error("%s: %s", error.code, error.message)
+        return 1
+    finally:
+        service.close()
+
+
+def run_export(args) -> int:
+    def export(service):
         try:
             revision = service.get(args.entity_id, args.revision)
         except EntityRedirected as redirect:  # Special:EntityData follows redirects
             revision = service.get(redirect.target_id)
             revision.meta.redirects = Redirect(redirect.entity_id, redirect.target_id)
-        document = service.linked_data.render(revision, args.format, args.flavor)
-        sys.stdout.buffer.write(document)
-        return 0
-    except ServiceError as error:
-        log.error("%s: %s", error.code, error.message)
-        return 1
-    finally:
-        service.close()
+        sys.stdout.buffer.write(service.linked_data.render(revision, args.format, args.flavor))
+
+    return _on_service(args, export)
 
 
 def run_redirect(args) -> int:
-    setup_logging()
-    service = open_service(args.data)
-    try:
-        info = service.redirect(args.from_id, args.to_id, user=MAINTENANCE_USER, comment=args.comment)
+    def redirect(service):
+        info = service.redirect(args.from_id, args.to_id, user=MAINTENANCE_USER,
+                                comment=args.comment)
         log.info("%s now redirects to %s (revision %d)", args.from_id, args.to_id,
                  info.revision_id)
-        return 0
-    except ServiceError as error:
-        log.error("%s: %s", error.code, error.message)
-        return 1
-    finally:
-        service.close()
+
+    return _on_service(args, redirect)

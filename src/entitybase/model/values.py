@@ -165,15 +165,10 @@ def _globe(f: ValueFields) -> GlobeCoordinateValue:
         fail("invalid-coordinate", "altitude is not supported")
     if not (-360 <= f.latitude <= 360 and -360 <= f.longitude <= 360):
         fail("invalid-coordinate", "latitude or longitude out of range")
-    precision = f.precision
-    if precision is UNSET:
-        precision = None
-    elif precision is not None:
-        precision = float(precision)
-    globe = "http://www.wikidata.org/entity/Q2" if f.globe is UNSET else f.globe
-    if not _URL.match(globe):
-        fail("invalid-coordinate", f"globe must be a URI: {globe!r}")
-    return GlobeCoordinateValue(f.latitude, f.longitude, None, precision, globe)
+    value = _stored_globe(f)
+    if not _URL.match(value.globe):
+        fail("invalid-coordinate", f"globe must be a URI: {value.globe!r}")
+    return value
 
 
 def _monolingual(f: ValueFields) -> MonolingualTextValue:
@@ -234,6 +229,7 @@ def _stored_entity_id(f: ValueFields) -> EntityIdValue | EntitySchemaIdValue:
 
 
 def _stored_globe(f: ValueFields) -> GlobeCoordinateValue:
+    """The coordinate with Wikibase's defaults: precision a float or null, Earth's globe."""
     precision = f.precision
     if precision is UNSET:
         precision = None
