@@ -23,9 +23,8 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))  # the test suite's server launchers
 
 import backend_servers as servers
-from store import BULK
+from store import import_bulk
 
-from entitybase.cli.data_commands import import_files
 from entitybase.store.backends import drop_mysql_database
 
 RELAY_EVENTS = 20_000
@@ -33,16 +32,10 @@ RELAY_EVENTS = 20_000
 
 def import_rate(environment: dict) -> float:
     """Entities/s of the bulk corpus into a fresh store on the given backend variables."""
-    directory = tempfile.mkdtemp(prefix="entitybase-bench-")
     saved = {name: os.environ.get(name) for name in environment}
     os.environ.update(environment)
     try:
-        start = time.perf_counter()
-        counts = import_files(directory, [str(BULK / "history.jsonl"),
-                                          str(BULK / "entities.jsonl")])
-        elapsed = time.perf_counter() - start
-        assert counts.failed == 0
-        return (counts.imported + counts.unchanged) / elapsed
+        return import_bulk()
     finally:
         for name, value in saved.items():
             if value is None:
@@ -51,7 +44,6 @@ def import_rate(environment: dict) -> float:
                 os.environ[name] = value
         if "ENTITYBASE_DATABASE_URL" in environment:
             drop_mysql_database(environment["ENTITYBASE_DATABASE_URL"])
-        shutil.rmtree(directory, ignore_errors=True)
 
 
 def scale_out_import_rate(s3) -> float:
