@@ -4,6 +4,7 @@ A link is (target id, property id). The write path keeps the table current insid
 transaction by writing the difference between the old and the new head's links.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 
 from msgspec import UNSET
@@ -16,12 +17,21 @@ from ..store import lifecycle as tables
 
 def entity_links(entity: Entity | None) -> set[tuple[str, str]]:
     """(target entity id, property id) of every entity-id value in the entity's statements.
-    Form and sense values link to their lexeme: that is the entity a reader looks up.
-    Runs twice per edit over every snak, so the common cases are inlined."""
-    links: set[tuple[str, str]] = set()
-    if entity is None:
-        return links
-    for statement in all_statements(entity):
+    Form and sense values link to their lexeme: that is the entity a reader looks up."""
+    return set(statement_links(all_statements(entity))) if entity is not None else set()
+
+
+def link_counts(entity: Entity | None) -> dict[tuple[str, str], int]:
+    """How many snaks of the entity hold each of its links (what an edit updates)."""
+    return dict(Counter(statement_links(all_statements(entity)))) if entity is not None else {}
+
+
+def statement_links(statements) -> list[tuple[str, str]]:
+    """The link of every snak of the statements holding an entity-id value, repeated as
+    often as it occurs. Runs over whole entities on imports, so the common cases are
+    inlined."""
+    links = []
+    for statement in statements:
         for snak in all_snaks(statement):
             datavalue = getattr(snak, "datavalue", None)
             if datavalue is None or datavalue.type not in _ENTITY_TYPES:
@@ -31,8 +41,21 @@ def entity_links(entity: Entity | None) -> set[tuple[str, str]]:
             if target is UNSET or "-" in target:
                 target = _target(value)
             if target:
-                links.add((target.upper(), snak.property))
+                links.append((target.upper(), snak.property))
     return links
+
+
+def counts_after(before: dict, removed, added) -> dict[tuple[str, str], int]:
+    """Link counts once the `removed` statements are gone and the `added` ones are in."""
+    after = dict(before)
+    for link in statement_links(removed):
+        if after[link] == 1:
+            del after[link]
+        else:
+            after[link] -= 1
+    for link in statement_links(added):
+        after[link] = after.get(link, 0) + 1
+    return after
 
 
 _ENTITY_TYPES = frozenset(("wikibase-entityid", "entity-schema"))
@@ -55,9 +78,15 @@ def _target(value) -> str | None:
 
 def update(tx, source_id: str, old: Entity | None, new: Entity | None) -> None:
     """Inside a write transaction: the source's links change from `old`'s to `new`'s."""
-    before, after = entity_links(old), entity_links(new)
-    if before != after:
-        tables.change_links(tx, source_id, before - after, after - before)
+    change(tx, source_id, entity_links(old), entity_links(new))
+
+
+def change(tx, source_id: str, before, after) -> None:
+    """Inside a write transaction: the source's links change from `before` to `after` (sets
+    of links, or the keys of link counts)."""
+    removed, added = before - after, after - before
+    if removed or added:
+        tables.change_links(tx, source_id, removed, added)
 
 
 def replace(tx, links: dict[str, frozenset]) -> None:

@@ -1,10 +1,22 @@
 """Revision rows, events and page metadata as Wikibase shapes them."""
 
+import copy
 import time
 
 import msgspec
 
-from ..model import Entity, EntitySchema, Item, Lexeme, PageMeta, Property, fill_hashes
+from ..model import (
+    Entity,
+    EntitySchema,
+    Form,
+    Item,
+    Lexeme,
+    PageMeta,
+    Property,
+    Sense,
+    Statement,
+    fill_hashes,
+)
 from ..model.ids import new_statement_guid
 from .records import RevisionInfo
 
@@ -58,36 +70,116 @@ def event(row: dict, properties: list[str] | None = None) -> dict:
             "redirect_to": row.get("redirect_to"), "changed_properties": properties}
 
 
-def changed_properties(old: Entity | None, new: Entity) -> list[str]:
-    """Properties with a statement added, removed or changed (forms and senses included)."""
-    def groups(entity):
-        found: dict[str, list] = {}
-        for _, claims in subjects(entity) if entity is not None else ():
-            for prop, statements in claims.items():
-                found.setdefault(prop, []).extend(statements)
-        return found
-    before, after = groups(old), groups(new)
-    return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+class StatementChanges:
+    """What an edit did to the statements, found without looking into unchanged ones: a
+    statement list equal to the old one is skipped, and lists that share their statements
+    with the old entity (see `container_copy`) compare by identity, element by element."""
+
+    def __init__(self, old: Entity | None, new: Entity):
+        self._before, self._after = _claim_lists(old), _claim_lists(new)
+        # (subject id, statement) of every statement not equal to the old one with its GUID
+        # (new, changed, or without a GUID yet): what needs GUIDs, hashes and datatypes.
+        self.added: list[tuple[str, Statement]] = []
+        self.removed: list[Statement] = []  # old statements no longer there as they were
+        self._properties: set[str] = set()
+        for key in self._before.keys() | self._after.keys():
+            before, after = self._before.get(key, []), self._after.get(key, [])
+            if before != after:
+                self._properties.add(key[1])
+                self._compare(key[0], before, after)
+
+    def _compare(self, subject: str, before: list, after: list) -> None:
+        by_guid = {statement.id: statement for statement in before if statement.id}
+        kept = set()
+        for statement in after:
+            same = by_guid.get(statement.id) if statement.id else None
+            if same is not None and (same is statement or same == statement):
+                kept.add(id(same))
+            else:
+                self.added.append((subject, statement))
+        self.removed.extend(statement for statement in before if id(statement) not in kept)
+
+    def properties(self) -> list[str]:
+        """Properties with a statement added, removed or changed (forms and senses merged),
+        once GUIDs and hashes are filled: a statement equal to its old self after filling
+        is no change."""
+        def merged(lists: dict, prop: str) -> list:
+            return [s for (_, p), statements in lists.items() if p == prop for s in statements]
+        return sorted(p for p in self._properties
+                      if merged(self._before, p) != merged(self._after, p))
+
+
+def _claim_lists(entity: Entity | None) -> dict[tuple[str, str], list]:
+    """(subject id, property) -> statement list of an entity, its forms and senses."""
+    if entity is None:
+        return {}
+    return {(subject, prop): statements for subject, claims in subjects(entity)
+            for prop, statements in claims.items()}
+
+
+def container_copy(entity: Entity) -> Entity:
+    """A copy of an entity whose maps and lists (term maps, alias lists, statement lists,
+    sitelinks, forms and senses) are its own, while it shares its statements, terms and
+    sitelinks with the original: changing the copy's containers leaves the original as it
+    was; a shared statement, term or sitelink must be replaced, never changed in place."""
+    entity = copy.copy(entity)
+    if isinstance(entity, EntitySchema):
+        entity.labels, entity.descriptions = dict(entity.labels), dict(entity.descriptions)
+        entity.aliases = {lang: list(texts) for lang, texts in entity.aliases.items()}
+        return entity
+    entity.claims = _copy_claims(entity.claims)
+    if isinstance(entity, Lexeme):
+        entity.lemmas = dict(entity.lemmas)
+        entity.forms = [_copy_form(form) for form in entity.forms]
+        entity.senses = [_copy_sense(sense) for sense in entity.senses]
+        return entity
+    entity.labels, entity.descriptions = dict(entity.labels), dict(entity.descriptions)
+    entity.aliases = {lang: list(terms) for lang, terms in entity.aliases.items()}
+    if isinstance(entity, Item):
+        entity.sitelinks = dict(entity.sitelinks)
+    return entity
+
+
+def _copy_claims(claims: dict) -> dict:
+    return {prop: list(statements) for prop, statements in claims.items()}
+
+
+def _copy_form(form: Form) -> Form:
+    form = copy.copy(form)
+    form.representations = dict(form.representations)
+    form.grammaticalFeatures = list(form.grammaticalFeatures)
+    form.claims = _copy_claims(form.claims)
+    return form
+
+
+def _copy_sense(sense: Sense) -> Sense:
+    sense = copy.copy(sense)
+    sense.glosses = dict(sense.glosses)
+    sense.claims = _copy_claims(sense.claims)
+    return sense
 
 
 def fill_statements(entity: Entity, recompute_hashes: bool = True,
-                    unchanged: dict | None = None) -> None:
+                    changes: StatementChanges | None = None) -> None:
     """What Wikibase fills on save: form and sense ids, statement GUIDs, snak and reference
-    hashes (recomputed, or only where missing). A statement equal to the one with its GUID in
-    `unchanged` keeps its hashes: they were computed when it was saved."""
-    if isinstance(entity, Lexeme):
-        _number_lexeme_parts(entity)
-    unchanged = unchanged or {}
-    for subject, claims in subjects(entity):
-        for statements in claims.values():
-            for statement in statements:
-                if not statement.id:
-                    statement.id = new_statement_guid(subject)
-                recompute = recompute_hashes and unchanged.get(statement.id) != statement
-                fill_hashes(statement, recompute=recompute)
+    hashes (recomputed, or only where missing). With `changes`, only the statements it found
+    added or changed are filled: the others are equal to statements saved before, with
+    their hashes (and lexeme parts must be numbered before `changes` is computed)."""
+    if changes is not None:
+        targets = changes.added
+    else:
+        if isinstance(entity, Lexeme):
+            number_lexeme_parts(entity)
+        targets = ((subject, statement) for subject, claims in subjects(entity)
+                   for statements in claims.values() for statement in statements)
+    for subject, statement in targets:
+        if not statement.id:
+            statement.id = new_statement_guid(subject)
+        fill_hashes(statement, recompute=recompute_hashes)
 
 
-def _number_lexeme_parts(lexeme: Lexeme) -> None:
+def number_lexeme_parts(lexeme: Lexeme) -> None:
+    """Ids for new forms and senses (idempotent)."""
     for form in lexeme.forms:
         if not form.id:
             form.id = f"{lexeme.id}-F{lexeme.nextFormId}"

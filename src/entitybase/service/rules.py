@@ -37,6 +37,15 @@ def unique_keys(entity: Entity) -> dict[tuple[str, str, str], tuple]:
     return keys
 
 
+def key_change(old: Entity | None, new: Entity) -> tuple[dict, dict]:
+    """The uniqueness keys of the old and the new entity, both empty when the edit left the
+    terms and sitelinks they come from alone (there is nothing to change then)."""
+    if old is not None and all(getattr(old, name, None) == getattr(new, name, None)
+                               for name in ("labels", "descriptions", "sitelinks")):
+        return {}, {}
+    return (unique_keys(old) if old is not None else {}), unique_keys(new)
+
+
 def violation(info: tuple, owner: str):
     """The error Wikibase's REST API gives when a key is already held by `owner`."""
     kind, scope, _ = info

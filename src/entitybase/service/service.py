@@ -8,11 +8,12 @@ import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import NamedTuple
 
 import msgspec
 from msgspec import UNSET
 
-from ..model import Entity, Item, all_snaks, all_statements, decode_stored
+from ..model import Entity, Item, Lexeme, all_snaks, all_statements, decode_stored
 from ..model.ids import make_id
 from ..store import KIND_NAMES, Store, TransientConflict
 from . import backlinks, lifecycle
@@ -29,17 +30,18 @@ from .linked_data import LinkedData
 from .records import EntityRevision, ImportResult, RevisionInfo, Settings, User
 from .registry import Registry
 from .revisions import (
-    changed_properties,
+    StatementChanges,
     compose_comment,
+    container_copy,
     entity_kind,
     event,
     fill_statements,
     now,
+    number_lexeme_parts,
     page_meta,
     revision_info,
-    subjects,
 )
-from .rules import same_label_and_description, unique_keys, violation
+from .rules import key_change, same_label_and_description, unique_keys, violation
 
 EDIT_RETRIES = 5
 # Head revisions kept decoded for the next edit of their entity, bounded by their JSON size
@@ -55,6 +57,17 @@ class _HeadMoved(Exception):
     """The head changed between read and write (compare-and-swap failed)."""
 
 
+class _Saved(NamedTuple):
+    """A revision saved by this service, kept for the next edit of its entity."""
+
+    revision: EntityRevision  # its entity is shared with edits: never changed in place
+    json: bytes  # the entity's JSON when saved: a changed entity is no longer trusted
+    manifest_id: str
+    statement_ids: dict  # GUID -> statement part id
+    groups: dict  # statement lists as split (Splitter.groups)
+    links: dict  # backlink -> number of snaks holding it
+
+
 class Service:
     def __init__(self, store: Store, settings: Settings | None = None):
         self.store = store
@@ -63,9 +76,9 @@ class Service:
         self._datatypes: dict[str, str] = {}
         self._rendered: OrderedDict[int, bytes] = OrderedDict()
         self._lock = threading.Lock()
-        # revision id -> (EntityRevision, its JSON, GUID -> statement part id, manifest id):
-        # what the next edit starts from, so an edit decodes its entity once (see _current).
-        self._edited: OrderedDict[int, tuple] = OrderedDict()
+        # revision id -> what the next edit starts from, so an edit need not decode or split
+        # its whole entity again (see _current).
+        self._edited: OrderedDict[int, _Saved] = OrderedDict()
         self._edited_bytes = 0
 
     def close(self) -> None:
@@ -146,20 +159,22 @@ class Service:
     def _decorate(self, entity: Entity) -> None:
         """What reads add to stored content: sitelink URLs, snak datatypes stored without."""
         if isinstance(entity, Item):
-            for link in entity.sitelinks.values():
-                link.url = self.registry.sitelink_url(link.site, link.title) or UNSET
-        self._fill_datatypes(entity)
+            self._sitelink_urls(entity.sitelinks.values())
+        self._fill_datatypes(all_statements(entity))
 
-    def _fill_datatypes(self, entity: Entity, extra: dict | None = None) -> None:
-        for _, claims in subjects(entity):
-            for statements in claims.values():
-                for statement in statements:
-                    for snak in all_snaks(statement):
-                        if snak.datatype is UNSET:
-                            datatype = (extra or {}).get(snak.property) or \
-                                self.property_datatype(snak.property)
-                            if datatype:
-                                snak.datatype = datatype
+    def _sitelink_urls(self, links) -> None:
+        for link in links:
+            link.url = self.registry.sitelink_url(link.site, link.title) or UNSET
+
+    def _fill_datatypes(self, statements, extra: dict | None = None) -> None:
+        """Snaks stored without `datatype` get their property's."""
+        for statement in statements:
+            for snak in all_snaks(statement):
+                if snak.datatype is UNSET:
+                    datatype = (extra or {}).get(snak.property) or \
+                        self.property_datatype(snak.property)
+                    if datatype:
+                        snak.datatype = datatype
 
     def property_datatype(self, property_id: str) -> str | None:
         datatype = self._datatypes.get(property_id)
@@ -234,19 +249,25 @@ class Service:
 
     def edit(self, entity_id: str, mutate: Callable[[Entity], str | None], *,
              base_revision: int | None = None, user: User | None, comment: str | None = None,
-             tags=(), bot: bool = False) -> EntityRevision:
+             tags=(), bot: bool = False, shallow_copy: bool = False) -> EntityRevision:
+        """Apply `mutate` to a private copy of the latest revision and save the result;
+        `mutate` returns the autosummary and may run more than once (when the head moved).
+        Its copy is decoded afresh, unless `shallow_copy`: then it is a `container_copy`
+        sharing statements, terms and sitelinks with the revision as this service cached
+        it, and `mutate` must replace those rather than change them in place."""
         self._check_user(user)
         for _ in range(EDIT_RETRIES):
-            current = self._current(entity_id)
+            current, saved = self._current(entity_id)
             head = current.revision.revision_id
             if base_revision is not None and base_revision != head:
                 raise EditConflict(entity_id, base_revision, head)
-            entity = self._editable(current)  # a private copy for mutate
+            entity = container_copy(current.entity) if shallow_copy else \
+                self._editable(current)
             summary = mutate(entity)
             meta = {"user": user, "comment": compose_comment(summary, comment),
                     "tags": list(tags), "bot": bot, "edit_type": "edit"}
             try:
-                return self._save(entity, current, head, meta)
+                return self._save(entity, current, head, meta, saved)
             except _HeadMoved:
                 if base_revision is not None:
                     raise EditConflict(entity_id, base_revision, None) from None
@@ -254,20 +275,21 @@ class Service:
                 pass  # the database gave the transaction up, nothing was written: redo it
         raise EditConflict(entity_id, head, None)
 
-    def _current(self, entity_id: str) -> EntityRevision:
-        """The latest revision, as `get` reads it; the head is always read from the store, the
-        decoded entity comes from the edit cache when the head is a revision this service
-        saved. Revisions are immutable, so a cached one is never stale; a cached entity a
-        caller changed afterwards no longer encodes to its JSON and is read again."""
+    def _current(self, entity_id: str) -> tuple[EntityRevision, _Saved | None]:
+        """The latest revision, as `get` reads it, and what this service kept of it when it
+        saved it. The head is always read from the store, the decoded entity comes from the
+        edit cache when the head is a revision this service saved. Revisions are immutable,
+        so a cached one is never stale; a cached entity a caller changed afterwards no
+        longer encodes to its JSON and is read again."""
         with self.store.read() as conn:
             head = self.store.head(conn, entity_id)
         cached = None
         if head is not None and not head.redirect_to:
             with self._lock:
                 cached = self._edited.get(head.revision_id)
-        if cached is not None and msgspec.json.encode(cached[0].entity) == cached[1]:
-            return cached[0]
-        return self.get(entity_id)
+        if cached is not None and msgspec.json.encode(cached.revision.entity) == cached.json:
+            return cached.revision, cached
+        return self.get(entity_id), None
 
     def _editable(self, current: EntityRevision) -> Entity:
         """A private copy of the revision an edit starts from, for `mutate` to change:
@@ -281,50 +303,52 @@ class Service:
         self._decorate(entity)
         return entity
 
-    def _manifest_id(self, revision_id: int) -> str | None:
-        with self._lock:
-            cached = self._edited.get(revision_id)
-        if cached is not None:
-            return cached[3]
+    def _manifest_id(self, revision_id: int, saved: _Saved | None) -> str | None:
+        if saved is not None:
+            return saved.manifest_id
         with self.store.read() as conn:
             return self.store.revision(conn, revision_id).manifest_id
 
-    def _remember_edit(self, revision: EntityRevision, statement_ids: dict,
-                       manifest_id: str) -> None:
-        item = (revision, msgspec.json.encode(revision.entity), statement_ids, manifest_id)
+    def _remember_edit(self, item: _Saved) -> None:
         with self._lock:
             # The revision this edit replaced will not be edited again from this service.
-            replaced = self._edited.pop(revision.revision.parent_id, None)
+            replaced = self._edited.pop(item.revision.revision.parent_id, None)
             if replaced is not None:
-                self._edited_bytes -= len(replaced[1])
-            self._edited[revision.revision.revision_id] = item
-            self._edited_bytes += len(item[1])
+                self._edited_bytes -= len(replaced.json)
+            self._edited[item.revision.revision.revision_id] = item
+            self._edited_bytes += len(item.json)
             while self._edited_bytes > EDIT_CACHE_BYTES and len(self._edited) > 1:
-                self._edited_bytes -= len(self._edited.popitem(last=False)[1][1])
+                self._edited_bytes -= len(self._edited.popitem(last=False)[1].json)
 
     def prepare(self, entity: Entity, recompute_hashes: bool = True,
                 datatypes: dict | None = None) -> None:
         """Fill what Wikibase fills on save: sub-entity ids, statement GUIDs, hashes, and snak
         datatypes known from stored properties."""
         fill_statements(entity, recompute_hashes)
-        self._fill_datatypes(entity, datatypes)
+        self._fill_datatypes(all_statements(entity), datatypes)
 
     def _save(self, entity: Entity, current: EntityRevision | None, expected: int | None,
-              meta: dict) -> EntityRevision:
-        # Hashes are recomputed only for statements the edit changed (or added).
-        unchanged = {}
-        if current is not None:
-            unchanged = {s.id: s for s in all_statements(current.entity) if s.id}
-        fill_statements(entity, recompute_hashes=True, unchanged=unchanged)
-        self._fill_datatypes(entity)
-        old = current.entity if current else None
+              meta: dict, saved: _Saved | None = None) -> EntityRevision:
+        """Write `entity` as the new head after `current` (None: a new entity). `saved` is
+        what this service kept of `current`: with it, the work of an edit is in proportion
+        to what it changed (unchanged statement lists are recognised by identity)."""
+        old = current.entity if current is not None else None
+        if isinstance(entity, Lexeme):
+            number_lexeme_parts(entity)
+        changes = StatementChanges(old, entity)
+        # Hashes, GUIDs and datatypes only for statements the edit changed (or added).
+        fill_statements(entity, recompute_hashes=True, changes=changes)
+        self._fill_datatypes(statement for _, statement in changes.added)
         self._validate(old, entity)
-        splitter = self.store.splitter(self._stored_statements(current, unchanged))
+        splitter = self.store.splitter(self._stored_statements(current, saved))
+        splitter.reuse_groups(saved.groups if saved is not None else {})
         root = splitter.entity(entity).hex()
-        if current is not None and self._manifest_id(expected) == root:
+        if current is not None and self._manifest_id(expected, saved) == root:
             return current  # nothing changed: no new revision
-        old_keys = unique_keys(old) if old is not None else {}
-        new_keys = unique_keys(entity)
+        old_keys, new_keys = key_change(old, entity)
+        old_links = saved.links if saved is not None else backlinks.link_counts(old)
+        links = backlinks.counts_after(old_links, changes.removed,
+                                       [statement for _, statement in changes.added])
         self.store.prepare_parts(splitter.parts)
         kind = entity_kind(entity)
         user = meta["user"]
@@ -342,7 +366,8 @@ class Service:
                 if not self.store.swap_head(tx, entity.id, expected, revision_id=revision_id,
                                             redirect_to=None):
                     raise _HeadMoved()
-            self._on_write(tx, entity.id, meta, old if current else None, entity)
+                lifecycle.check_write(conn, entity.id, user, meta["bot"])
+            backlinks.change(tx, entity.id, old_links.keys(), links.keys())
             self._update_keys(tx, entity.id, old_keys, new_keys)
             self.store.put_parts(tx, splitter.parts, [bytes.fromhex(root)])
             row = {"revision_id": revision_id, "entity_id": entity.id, "parent_id": expected,
@@ -351,17 +376,23 @@ class Service:
                    "tags": meta["tags"], "bot": bool(meta["bot"]),
                    "edit_type": meta["edit_type"], "manifest_id": root, "redirect_to": None}
             self.store.insert_revisions(tx, [dict(row)])
-            self.store.add_events(tx, [event(row, changed_properties(old, entity))])
-        # The saved entity decodes to what rendering its parts would give: cache it, so the
-        # next read of this revision (typically the next edit) needs no rendering.
-        self._remember(revision_id, msgspec.json.encode(entity))
-        self._decorate(entity)
+            self.store.add_events(tx, [event(row, changes.properties())])
+        # Sitelinks the edit did not touch have their URLs from when they were read.
+        if isinstance(entity, Item):
+            self._sitelink_urls(link for site, link in entity.sitelinks.items()
+                                if old is None or old.sitelinks.get(site) is not link)
+        # The saved entity decodes to what rendering its parts would give (sitelink URLs
+        # aside, which reads set afresh): cache it, so the next read of this revision
+        # (typically the next edit) needs no rendering.
+        data = msgspec.json.encode(entity)
+        self._remember(revision_id, data)
         info = RevisionInfo(revision_id, entity.id, expected, timestamp,
                             row["user_name"], row["comment"], row["tags"], row["bot"])
-        saved = EntityRevision(entity, page_meta(entity.id, kind, page_id, revision_id, timestamp),
-                               info)
-        self._remember_edit(saved, splitter.statement_ids, root)
-        return saved
+        revision = EntityRevision(
+            entity, page_meta(entity.id, kind, page_id, revision_id, timestamp), info)
+        self._remember_edit(_Saved(revision, data, root, splitter.statement_ids,
+                                   splitter.groups, links))
+        return revision
 
     def _validate(self, old: Entity | None, new: Entity) -> None:
         """Rules checked before writing: known sites (once a sites table is loaded), label
@@ -375,26 +406,18 @@ class Service:
         if problem:
             raise problem
 
-    @staticmethod
-    def _on_write(tx, entity_id: str, meta: dict, old: Entity | None, new: Entity | None):
-        """What every write of an existing or new entity does in its transaction: enforce
-        protection (not on creation: a new entity has none), keep backlinks current."""
-        if old is not None:
-            lifecycle.check_write(tx.conn, entity_id, meta["user"], meta["bot"])
-        backlinks.update(tx, entity_id, old, new)
-
-    def _stored_statements(self, current: EntityRevision | None, statements: dict) -> dict:
+    def _stored_statements(self, current: EntityRevision | None,
+                           saved: _Saved | None) -> dict:
         """GUID -> (statement as read, stored part id) for the revision an edit starts from."""
         if current is None or current.redirect_to:  # a redirect has no statements
             return {}
-        with self._lock:
-            cached = self._edited.get(current.revision.revision_id)
-        if cached is not None:  # saved by this service: the splitter recorded the ids
-            ids = cached[2]
+        if saved is not None:  # saved by this service: the splitter recorded the ids
+            ids = saved.statement_ids
         else:
             with self.store.read() as conn:
                 row = self.store.revision(conn, current.revision.revision_id)
                 ids = self.store.statement_ids(conn, row.manifest_id)
+        statements = {s.id: s for s in all_statements(current.entity) if s.id}
         return {guid: (statements[guid], key) for guid, key in ids.items() if guid in statements}
 
     def _update_keys(self, tx, entity_id: str, old_keys: dict, new_keys: dict) -> None:
@@ -427,7 +450,8 @@ class Service:
             if not self.store.swap_head(tx, from_id, expected, revision_id=revision_id,
                                         redirect_to=to_id):
                 raise EditConflict(from_id, expected, None)
-            self._on_write(tx, from_id, {"user": user, "bot": False}, source.entity, None)
+            lifecycle.check_write(tx.conn, from_id, user, False)
+            backlinks.update(tx, from_id, source.entity, None)
             self.store.set_keys(tx, from_id, list(unique_keys(source.entity)), [])
             row = {"revision_id": revision_id, "entity_id": from_id, "parent_id": expected,
                    "timestamp": now(), "user_id": user.id if user else None,

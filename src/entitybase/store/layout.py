@@ -96,6 +96,17 @@ class Splitter:
         self.stored = stored or {}
         # GUID -> statement part id of every statement split (what an edit reuses next time).
         self.statement_ids: dict[str, bytes] = {}
+        # (subject id, property) -> (statements, their groups, their (GUID, part id) pairs):
+        # the statement lists split before and since `reuse_groups` (None: not recorded).
+        self.stored_groups: dict[tuple, tuple[list, list, list]] = {}
+        self.groups: dict[tuple, tuple[list, list, list]] | None = None
+
+    def reuse_groups(self, groups: dict) -> None:
+        """Statement lists equal to the ones split before (`groups` of an earlier splitter)
+        keep their group ids without being split again; lists sharing their statements with
+        the earlier ones compare by identity, so an unchanged list is not encoded at all.
+        The lists split from now on are recorded in `groups`, for the next edit."""
+        self.stored_groups, self.groups = groups, {}
 
     def put(self, kind: int, value) -> bytes:
         data = value if kind in RAW_KINDS else _pack(value)
@@ -190,15 +201,15 @@ class Splitter:
         prefix = f"{subject}$" if subject else None
         groups = []  # (property, group id, boundary key)
         for prop, statements in claims.items():
-            entries, first = [], None
-            for statement in statements:
-                entries.append(self._entry(statement, prefix))
-                first = first or statement.id or None
-                if len(entries) >= GROUP_MAX or _cut(statement.id or None, GROUP_MASK):
-                    groups.append((prop, self.put(GROUP, entries), first))
-                    entries, first = [], None
-            if entries or not statements:
-                groups.append((prop, self.put(GROUP, entries), first or prop))
+            known = self.stored_groups.get((subject, prop))
+            if known is not None and known[0] == statements:
+                _, found, ids = known
+            else:
+                found, ids = self._groups(prop, statements, prefix)
+            if self.groups is not None:
+                self.groups[(subject, prop)] = (list(statements), found, ids)
+            self.statement_ids.update(ids)
+            groups.extend(found)
         chunks, current = [], []
         for prop, group, key in groups:
             current.append([prop, group])
@@ -209,17 +220,32 @@ class Splitter:
             chunks.append(self.put(CHUNK, current))
         return chunks
 
+    def _groups(self, prop: str, statements: list, prefix) -> tuple[list, list]:
+        """The groups of one property's statements, (property, group id, boundary key) each,
+        and the (GUID, statement part id) pairs of its statements."""
+        groups, ids, entries, first = [], [], [], None
+        for statement in statements:
+            entry = self._entry(statement, prefix)
+            entries.append(entry)
+            if statement.id:
+                ids.append((statement.id, entry[2]))
+            first = first or statement.id or None
+            if len(entries) >= GROUP_MAX or _cut(statement.id or None, GROUP_MASK):
+                groups.append((prop, self.put(GROUP, entries), first))
+                entries, first = [], None
+        if entries or not statements:
+            groups.append((prop, self.put(GROUP, entries), first or prop))
+        return groups, ids
+
     def _entry(self, statement, prefix) -> list:
         guid = statement.id or None
         if guid and prefix and guid.startswith(prefix) and "$" not in guid[len(prefix):]:
             guid = guid[len(prefix):]  # the subject id is implied; a full GUID keeps its '$'
         stored = self.stored.get(statement.id)
-        if stored is not None and stored[0] == statement:
+        if stored is not None and (stored[0] is statement or stored[0] == statement):
             key = stored[1]
         else:
             key = self._statement(statement)
-        if statement.id:
-            self.statement_ids[statement.id] = key
         return [guid, RANK_CODES[statement.rank], key]
 
     def _statement(self, statement) -> bytes:
