@@ -38,6 +38,17 @@ class ImportPlan(NamedTuple):
     records: list[PlannedRecord]
     parts: dict[bytes, Part]
 
+    def __reduce__(self):
+        # Pickled as plain tuples: pickling tens of thousands of named tuples costs as much
+        # as planning them.
+        return _unpickle_plan, ([tuple(r) for r in self.records],
+                                [(key, *part) for key, part in self.parts.items()])
+
+
+def _unpickle_plan(records: list[tuple], parts: list[tuple]) -> ImportPlan:
+    return ImportPlan([PlannedRecord(*r) for r in records],
+                      {key: Part(kind, data, kids) for key, kind, data, kids in parts})
+
 
 def plan_import(records: Sequence[tuple[Entity, PageMeta]], content_id=blake2b_id) -> ImportPlan:
     """Fill missing GUIDs and hashes and split the entities into parts. Pure: no store access

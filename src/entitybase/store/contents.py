@@ -7,6 +7,7 @@ point at a part; a part is counted once per distinct parent.
 """
 
 import hashlib
+import itertools
 import operator
 import threading
 from collections import Counter
@@ -82,23 +83,27 @@ class KnownParts:
                 self.size -= len(items.pop(oldest)[1]) + ENTRY_OVERHEAD
 
 
-def executemany(conn: sa.Connection, statement, rows: list[dict]) -> int:
+def executemany(conn: sa.Connection, statement, rows: list, columns: tuple | None = None) -> int:
     """Run one statement for many rows through the driver directly. SQLAlchemy's own
     executemany converts every row's parameters in Python, which dominated bulk imports;
-    the statement is still compiled for the connection's dialect, so it stays portable."""
+    the statement is still compiled for the connection's dialect, so it stays portable.
+    Rows are dicts, or tuples of the values of `columns` in that order."""
     if not rows:
         return 0
-    columns = tuple(rows[0])
+    columns = columns or tuple(rows[0])
     compiled = _compiled(conn.dialect, statement, columns)
-    if compiled.positional:
-        order = compiled.positiontup
-        if len(order) == 1:
-            params = [(row[order[0]],) for row in rows]
-        else:
-            getter = operator.itemgetter(*order)
-            params = [getter(row) for row in rows]
+    if not compiled.positional:
+        params = rows if isinstance(rows[0], dict) else [dict(zip(columns, row)) for row in rows]
     else:
-        params = rows
+        order = list(compiled.positiontup)
+        if isinstance(rows[0], dict):
+            params = [tuple(row[name] for name in order) for row in rows] if len(order) == 1 \
+                else list(map(operator.itemgetter(*order), rows))
+        elif order == list(columns):
+            params = rows
+        else:
+            indexes = [columns.index(name) for name in order]
+            params = [tuple(row[i] for i in indexes) for row in rows]
     return conn.exec_driver_sql(compiled.string, params).rowcount
 
 
@@ -124,6 +129,7 @@ def select_in(conn: sa.Connection, query, values: list, column=content.c.id):
 
 _COMPILED: dict = {}
 _INSERT = sa.insert(content)
+_CONTENT_COLUMNS = ("id", "kind", "size", "refs", "data")
 _SELECT_ID = sa.select(content.c.id)
 _INCREMENT = (sa.update(content).where(content.c.id == sa.bindparam("key"))
               .values(refs=content.c.refs + sa.bindparam("n")))
@@ -204,21 +210,21 @@ class ContentStore:
         """Store the parts not stored yet and count references, inside the caller's
         transaction. `roots` counts references from outside any part (revision rows).
         Returns the cache entries to add once the transaction commits."""
+        known = self.known.items
         unknown = []
         for key, part in parts.items():
-            item = self.known.get(key)
+            item = known.get(key)
             if item is None:
                 unknown.append(key)
-            elif item != (part.kind, part.data):
+            elif item[1] != part.data or item[0] != part.kind:
                 raise ContentCollision(key.hex())
         stored = self._load(conn, unknown)
         for key, item in stored.items():
             if item != (parts[key].kind, parts[key].data):
                 raise ContentCollision(key.hex())
-        new = [key for key in unknown if key not in stored]
-        increments = Counter(roots)
-        for key in new:
-            increments.update(set(parts[key].children))
+        new = [key for key in unknown if key not in stored] if stored else unknown
+        increments = Counter(roots)  # a part is counted once per distinct parent
+        increments.update(itertools.chain.from_iterable(set(parts[key].children) for key in new))
         self._insert(conn, new, parts, increments)
         new_set = set(new)
         self._count(conn, parts, {key: n for key, n in increments.items() if key not in new_set})
@@ -226,18 +232,23 @@ class ContentStore:
             (key, kind, data) for key, (kind, data) in stored.items()]
 
     def _insert(self, conn, new: list[bytes], parts: dict[bytes, Part], increments: Counter):
-        rows = []
-        for key in new:
-            part = parts[key]
-            large = len(part.data) > self.blob_threshold
-            rows.append({"id": key.hex(), "kind": part.kind, "size": len(part.data),
-                         "refs": increments.get(key, 0), "data": None if large else part.data})
-        executemany(conn, _INSERT, rows)
-        for row in rows:
+        """Insert rows in id order: neighbouring keys share index pages, so each page is
+        written once per batch rather than once per row."""
+        rows, large = [], []
+        threshold, refs = self.blob_threshold, increments.get
+        for key in sorted(new):
+            kind, data, _ = parts[key]
+            hex_id, size = key.hex(), len(data)
+            if size > threshold:
+                large.append((hex_id, data))
+                data = None
+            rows.append((hex_id, kind, size, refs(key, 0), data))
+        executemany(conn, _INSERT, rows, _CONTENT_COLUMNS)
+        for hex_id, data in large:
             # Garbage collection deletes blobs without a row under the same lock that this
             # insert holds: a blob it removed after write_blobs is written again here.
-            if row["data"] is None and self.blobs.get(row["id"]) is None:
-                self.blobs.put(row["id"], parts[bytes.fromhex(row["id"])].data)
+            if self.blobs.get(hex_id) is None:
+                self.blobs.put(hex_id, data)
 
     def _increment(self, conn, increments: dict[bytes, int]) -> int:
         return executemany(conn, _INCREMENT,

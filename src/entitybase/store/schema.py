@@ -8,7 +8,7 @@ Portable SQLAlchemy Core: no backend-specific types or statements here. Content 
 import sqlalchemy as sa
 from sqlalchemy.dialects.mysql import LONGBLOB
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 metadata = sa.MetaData()
 
@@ -194,6 +194,8 @@ MIGRATIONS = {
     2: [sa.Index("eb_outbox_pending", outbox.c.delivered, outbox.c.event_id)],
     3: [deleted_head, protection, log, backlink, stats],
     4: [gc_pending],
+    # Key owners are looked up by hash: without this index every lookup scanned the table.
+    5: [sa.Index("eb_unique_key_hash", unique_key.c.key_hash)],
 }
 
 

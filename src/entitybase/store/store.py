@@ -14,7 +14,15 @@ import sqlalchemy as sa
 
 from . import backends
 from . import schema as t
-from .contents import BATCH, ContentIdFunction, ContentStore, Part, blake2b_id, executemany
+from .contents import (
+    BATCH,
+    ContentIdFunction,
+    ContentStore,
+    Part,
+    blake2b_id,
+    executemany,
+    select_in,
+)
 from .layout import (
     RENDERED_KINDS,
     Renderer,
@@ -25,6 +33,8 @@ from .layout import (
 )
 
 _INSERT_KEY = sa.insert(t.unique_key)
+_KEYS = sa.select(t.unique_key.c.kind, t.unique_key.c.scope, t.unique_key.c.key_hash,
+                  t.unique_key.c.entity_id)
 _INSERT_HEAD = sa.insert(t.head)
 # Built once: reads run these on every request.
 _HEAD = sa.select(t.head).where(t.head.c.entity_id == sa.bindparam("entity_id"))
@@ -332,13 +342,10 @@ class Store:
         wanted = set(keys)
         found = {}
         hashes = sorted({key_hash for _, _, key_hash in wanted})
-        for start in range(0, len(hashes), BATCH):
-            query = sa.select(t.unique_key).where(
-                t.unique_key.c.key_hash.in_(hashes[start:start + BATCH]))
-            for row in conn.execute(query):
-                key = (row.kind, row.scope, row.key_hash)
-                if key in wanted:
-                    found[key] = row.entity_id
+        for kind, scope, key_hash, entity_id in select_in(conn, _KEYS, hashes,
+                                                          t.unique_key.c.key_hash):
+            if (kind, scope, key_hash) in wanted:
+                found[(kind, scope, key_hash)] = entity_id
         return found
 
     def set_keys(self, tx: Transaction, entity_id: str, removed: Iterable, added: Iterable):
@@ -354,8 +361,7 @@ class Store:
 
     def add_keys(self, tx: Transaction, rows: list[tuple[str, str, str, str]]) -> None:
         """Insert (kind, scope, key_hash, entity_id) rows."""
-        executemany(tx.conn, _INSERT_KEY,
-                    [{"kind": k, "scope": s, "key_hash": h, "entity_id": e} for k, s, h, e in rows])
+        executemany(tx.conn, _INSERT_KEY, sorted(rows), ("kind", "scope", "key_hash", "entity_id"))
 
     def delete_keys(self, tx: Transaction, entity_ids: list[str]) -> None:
         for start in range(0, len(entity_ids), BATCH):
