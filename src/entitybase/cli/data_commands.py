@@ -166,10 +166,9 @@ def import_files(data_dir, files: list[str], workers: int | None = None,
                  progress=lambda n: None) -> Counts:
     """Import files into the store under data_dir; bad records are logged and counted."""
     if workers is None:
-        # Handing a planned batch to this process costs about a third of writing it: worth
-        # it only when spare cores remain for the database work.
+        # Workers parse and split; this process writes. One core is left to the writer.
         cpus = os.cpu_count() or 1
-        workers = 0 if cpus < 4 else min(4, cpus - 2)
+        workers = min(4, cpus - 1)
     counts = Counts()
     pool = _pool(workers) if workers > 0 else None
     service = open_service(data_dir)

@@ -46,10 +46,12 @@ class Part(NamedTuple):
 
 
 def blake2b_id(kind: int, data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16, person=_PERSON[kind]).digest()
+    hasher = _HASHERS[kind].copy()  # copying a keyed state is cheaper than setting it up
+    hasher.update(data)
+    return hasher.digest()
 
 
-_PERSON = [b"eb-part-%d" % kind for kind in range(256)]
+_HASHERS = [hashlib.blake2b(digest_size=16, person=b"eb-part-%d" % kind) for kind in range(256)]
 
 
 class KnownParts:
@@ -179,7 +181,7 @@ class ContentStore:
 
     def _load(self, conn, keys: list[bytes]) -> dict[bytes, tuple[int, bytes]]:
         loaded = {}
-        hexes = [key.hex() for key in keys]
+        hexes = sorted(key.hex() for key in keys)  # in index order: fewer page visits
         for hex_id, kind, data in select_in(conn, self._select, hexes):
             if data is None:
                 data = self.blobs.get(hex_id)
