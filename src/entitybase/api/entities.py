@@ -114,8 +114,11 @@ def edit(req: Req, kind: Kind, entity_id: str, mutate, meta: EditMeta):
         base = head.revision.revision_id
     from ..service.errors import EditConflict
     try:
+        # The routes' mutations (rest_v1.py, service/changes.py) replace statements, terms
+        # and sitelinks, never change them in place: they may share the cached revision's.
         result = req.service.edit(entity_id, mutate, base_revision=base, user=user,
-                                  comment=meta.comment, tags=list(meta.tags), bot=meta.bot)
+                                  comment=meta.comment, tags=list(meta.tags), bot=meta.bot,
+                                  shallow_copy=True)
     except EditConflict:
         if base is None:
             raise

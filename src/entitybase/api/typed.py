@@ -44,8 +44,12 @@ def edit(req: Req, entity_id: str, mutate, meta, cls, not_found):
         return mutate(entity)
 
     try:
+        # The lexeme and schema mutations (service/lexemes.py, service/schemas.py) replace
+        # statements, terms, forms and senses, never change them in place: they may share
+        # the cached revision's.
         result = req.service.edit(entity_id, checked, base_revision=base, user=user,
-                                  comment=meta.comment, tags=list(meta.tags), bot=meta.bot)
+                                  comment=meta.comment, tags=list(meta.tags), bot=meta.bot,
+                                  shallow_copy=True)
     except EditConflict:
         if base is None:
             raise
