@@ -58,7 +58,8 @@ def test_edit_reuses_statement_ids_of_the_revision_it_saved(service):
         head = service.store.head(conn, "Q1")
         row = service.store.revision(conn, head.revision_id)
         from_store = service.store.statement_ids(conn, row.manifest_id)
-    assert service._edited[head.revision_id].statement_ids == from_store
+    saved = service._edited[head.revision_id].statements
+    assert {guid: key for guid, (_, key) in saved.items()} == from_store
 
 
 # -- edits that share statements with the cached revision (shallow_copy) ---------------------

@@ -18,6 +18,7 @@ from ..model.rest import (
     resource_not_found,
 )
 from ..service import changes
+from .cache import bodies
 from .entities import (
     ITEM,
     KINDS,
@@ -33,7 +34,6 @@ from .entities import (
     statement_subject,
     user_header,
 )
-from .cache import bodies
 from .routing import Redirect, Req, check_preconditions, json_response, revision_headers
 
 PREFIX = "/w/rest.php/wikibase/v1"

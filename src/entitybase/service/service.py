@@ -63,7 +63,7 @@ class _Saved(NamedTuple):
     revision: EntityRevision  # its entity is shared with edits: never changed in place
     json: bytes  # the entity's JSON when saved: a changed entity is no longer trusted
     manifest_id: str
-    statement_ids: dict  # GUID -> statement part id
+    statements: dict  # GUID -> (statement, part id) (Splitter.statements)
     groups: dict  # statement lists as split (Splitter.groups)
     links: dict  # backlink -> number of snaks holding it
 
@@ -108,18 +108,21 @@ class Service:
         self._decorate(entity)
         return EntityRevision(entity, meta, revision_info(row), row.redirect_to)
 
-    def get_heads(self, heads) -> list[EntityRevision]:
+    def get_heads(self, heads, reader=None) -> list[EntityRevision]:
         """The head revisions of many entities at once (dumps read a page at a time); `heads`
-        are store head rows, redirects left out. Parts load together, a query per level."""
+        are store head rows, redirects left out. Parts load together, a query per level.
+        A `reader` (store.reading.EntityReader) reads them around the store's part cache."""
         heads = [head for head in heads if not head.redirect_to]
         with self.store.read() as conn:
             rows = self.store.revisions(conn, [head.revision_id for head in heads])
-            documents = self.store.render_many(
-                conn, [rows[head.revision_id].manifest_id for head in heads])
+            manifests = [rows[head.revision_id].manifest_id for head in heads]
+            if reader is None:
+                entities = [_decode(doc) for doc in self.store.render_many(conn, manifests)]
+            else:
+                entities = reader.entities(conn, manifests)
         found = []
-        for head, document in zip(heads, documents):
+        for head, entity in zip(heads, entities):
             row = rows[head.revision_id]
-            entity = _decode(document)
             self._decorate(entity)
             meta = page_meta(head.entity_id, head.entity_type, head.page_id, row.revision_id,
                              row.timestamp)
@@ -390,7 +393,7 @@ class Service:
                             row["user_name"], row["comment"], row["tags"], row["bot"])
         revision = EntityRevision(
             entity, page_meta(entity.id, kind, page_id, revision_id, timestamp), info)
-        self._remember_edit(_Saved(revision, data, root, splitter.statement_ids,
+        self._remember_edit(_Saved(revision, data, root, splitter.statements,
                                    splitter.groups, links))
         return revision
 
@@ -411,12 +414,11 @@ class Service:
         """GUID -> (statement as read, stored part id) for the revision an edit starts from."""
         if current is None or current.redirect_to:  # a redirect has no statements
             return {}
-        if saved is not None:  # saved by this service: the splitter recorded the ids
-            ids = saved.statement_ids
-        else:
-            with self.store.read() as conn:
-                row = self.store.revision(conn, current.revision.revision_id)
-                ids = self.store.statement_ids(conn, row.manifest_id)
+        if saved is not None:  # saved by this service: the splitter recorded them
+            return saved.statements
+        with self.store.read() as conn:
+            row = self.store.revision(conn, current.revision.revision_id)
+            ids = self.store.statement_ids(conn, row.manifest_id)
         statements = {s.id: s for s in all_statements(current.entity) if s.id}
         return {guid: (statements[guid], key) for guid, key in ids.items() if guid in statements}
 

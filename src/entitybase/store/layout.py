@@ -94,9 +94,9 @@ class Splitter:
         # GUID -> (statement, id of its stored part): an equal statement reuses the id
         # without being encoded again (its part and children are stored already).
         self.stored = stored or {}
-        # GUID -> statement part id of every statement split (what an edit reuses next time).
-        self.statement_ids: dict[str, bytes] = {}
-        # (subject id, property) -> (statements, their groups, their (GUID, part id) pairs):
+        # GUID -> (statement, part id) of every statement split: `stored` for the next edit.
+        self.statements: dict[str, tuple] = {}
+        # (subject id, property) -> (statements, their groups, their `statements` items):
         # the statement lists split before and since `reuse_groups` (None: not recorded).
         self.stored_groups: dict[tuple, tuple[list, list, list]] = {}
         self.groups: dict[tuple, tuple[list, list, list]] | None = None
@@ -199,21 +199,21 @@ class Splitter:
 
     def _claims(self, claims: dict, subject) -> list[bytes]:
         prefix = f"{subject}$" if subject else None
-        groups = []  # (property, group id, boundary key)
+        groups = []  # (property, group id, whether the group ends its chunk)
         for prop, statements in claims.items():
             known = self.stored_groups.get((subject, prop))
             if known is not None and known[0] == statements:
-                _, found, ids = known
+                _, found, split = known
             else:
-                found, ids = self._groups(prop, statements, prefix)
+                found, split = self._groups(prop, statements, prefix)
             if self.groups is not None:
-                self.groups[(subject, prop)] = (list(statements), found, ids)
-            self.statement_ids.update(ids)
+                self.groups[(subject, prop)] = (list(statements), found, split)
+            self.statements.update(split)
             groups.extend(found)
         chunks, current = [], []
-        for prop, group, key in groups:
+        for prop, group, last in groups:
             current.append([prop, group])
-            if len(current) >= CHUNK_MAX or _cut(key, CHUNK_MASK):
+            if last or len(current) >= CHUNK_MAX:
                 chunks.append(self.put(CHUNK, current))
                 current = []
         if current:
@@ -221,21 +221,21 @@ class Splitter:
         return chunks
 
     def _groups(self, prop: str, statements: list, prefix) -> tuple[list, list]:
-        """The groups of one property's statements, (property, group id, boundary key) each,
-        and the (GUID, statement part id) pairs of its statements."""
-        groups, ids, entries, first = [], [], [], None
+        """The groups of one property's statements, (property, group id, whether it ends
+        its chunk) each, and (GUID, (statement, part id)) of its statements."""
+        groups, split, entries, first = [], [], [], None
         for statement in statements:
             entry = self._entry(statement, prefix)
             entries.append(entry)
             if statement.id:
-                ids.append((statement.id, entry[2]))
+                split.append((statement.id, (statement, entry[2])))
             first = first or statement.id or None
             if len(entries) >= GROUP_MAX or _cut(statement.id or None, GROUP_MASK):
-                groups.append((prop, self.put(GROUP, entries), first))
+                groups.append((prop, self.put(GROUP, entries), _cut(first, CHUNK_MASK)))
                 entries, first = [], None
         if entries or not statements:
-            groups.append((prop, self.put(GROUP, entries), first or prop))
-        return groups, ids
+            groups.append((prop, self.put(GROUP, entries), _cut(first or prop, CHUNK_MASK)))
+        return groups, split
 
     def _entry(self, statement, prefix) -> list:
         guid = statement.id or None
