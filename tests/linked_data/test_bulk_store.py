@@ -10,6 +10,7 @@ import pytest
 from entitybase.cli.data_commands import read_chunks
 from entitybase.model import Entity, decode_stored, parse_entity
 from entitybase.service import open_service
+from entitybase.store.reading import EntityReader
 
 checked_decode = msgspec.json.Decoder(Entity).decode
 
@@ -69,3 +70,28 @@ def test_stored_content_decodes_as_checked(bulk_service):
             assert decode_stored(document) == checked_decode(document)
             checked += 1
     assert checked == len(imported)
+
+
+@pytest.mark.parametrize("part_bytes, references", [(16 << 20, 8192), (4096, 3)])
+def test_entity_reader_reads_what_render_gives(bulk_service, part_bytes, references):
+    """Dumps read through an EntityReader (its own bounded caches, references decoded once
+    and attached): the same entities as rendering and decoding each, for every entity of the
+    corpus, lexemes included, also when its caches keep almost nothing."""
+    bulk_service, imported = bulk_service
+    store, after, checked = bulk_service.store, None, 0
+    reader = EntityReader(store.contents, part_bytes=part_bytes, references=references)
+    while True:
+        with store.read() as conn:
+            page = store.head_page(conn, after, 50)
+            heads = [head for head in page if not head.redirect_to]
+            rows = store.revisions(conn, [head.revision_id for head in heads])
+            manifests = [rows[h.revision_id].manifest_id for h in heads]
+            expected = [decode_stored(d) for d in store.render_many(conn, manifests)]
+            assert reader.entities(conn, manifests) == expected
+        if not page:
+            break
+        after = page[-1].entity_id
+        checked += len(heads)
+    assert checked == len(imported)
+    assert len(reader.references) <= references
+    assert reader.size <= part_bytes

@@ -1,7 +1,8 @@
 """Dumps: every entity (or those changed since a time) as a Wikidata-format JSON dump or an
 RDF dump, gzip-compressed, with a sha256 file and a metadata file.
 
-Entities are read a page at a time and written as they are read, so memory stays flat
+Entities are read a page of heads at a time, decoded a batch at a time and written as they
+are read, through a reader whose caches are bounded (store.reading), so memory stays flat
 however large the store is.
 """
 
@@ -22,10 +23,16 @@ from pathlib import Path
 
 from ..model import EntitySchema, write_dump_line
 from ..rdf import RdfDumpWriter
+from ..store.engine import limit_cache
+from ..store.reading import EntityReader
 from .errors import RuleViolation
 from .records import Settings
 
 PAGE = 500
+# Entities decoded at a time: real-sized ones take about 170 kB each as model objects.
+BATCH = 100
+# SQLite page cache of a dump process, KiB: it reads each page once.
+SLICE_CACHE_KIB = 8 * 1024
 CHUNK = 1 << 16  # characters of RDF per write to the compressor
 FORMATS = ("json", "ttl", "nt")
 RDF_FLAVORS = ("full-dump", "truthy-dump")
@@ -157,17 +164,23 @@ class Dumps:
     def _entities(self, info: DumpInfo, pages: Iterator[list]) -> Iterator:
         """(entity revision, None) of every entity in the dump, or (None, (source, target))
         of a redirect; the metadata file's counts and time range follow along."""
+        reader = EntityReader(self.service.store.contents)
         for page in pages:
             for head in page:
                 if head.redirect_to:
                     info.redirects += 1
                     yield None, (head.entity_id, head.redirect_to)
-            for current in self.service.get_heads(page):
-                info.entities += 1
-                modified = current.meta.modified
-                info.modified_from = min(info.modified_from or modified, modified)
-                info.modified_to = max(info.modified_to or modified, modified)
-                yield current, None
+            for start in range(0, len(page), BATCH):
+                yield from self._batch(info, page[start:start + BATCH], reader)
+
+    def _batch(self, info: DumpInfo, heads: list, reader: EntityReader) -> Iterator:
+        """A few heads' entities: a page's worth of decoded entities would be tens of MB."""
+        for current in self.service.get_heads(heads, reader):
+            info.entities += 1
+            modified = current.meta.modified
+            info.modified_from = min(info.modified_from or modified, modified)
+            info.modified_to = max(info.modified_to or modified, modified)
+            yield current, None
 
     def _json(self, info: DumpInfo) -> Iterator[bytes]:
         """Wikidata's JSON dump layout: `[`, one entity per line followed by `,`, `]`."""
@@ -306,6 +319,7 @@ def dump_slice_main() -> None:
 
     job = _Slice(**json.load(sys.stdin))
     service = open_service(job.data_dir, Settings(**job.settings))
+    limit_cache(service.store.reader, SLICE_CACHE_KIB)
     try:
         dumps = Dumps(service, job.page)
         info = DumpInfo("", job.format, job.flavor, job.since, "")

@@ -179,6 +179,15 @@ class ContentStore:
         found.update(loaded)
         return found
 
+    def load(self, conn: sa.Connection, ids: list[bytes]) -> dict[bytes, tuple[int, bytes]]:
+        """`get` without the cache, neither read nor filled: for readers that go through
+        the whole store once (dumps), which would only push out what others reuse."""
+        loaded = self._load(conn, ids)
+        if len(loaded) < len(set(ids)):
+            absent = next(key for key in ids if key not in loaded)
+            raise MissingContent(f"content {absent.hex()} is not stored")
+        return loaded
+
     def _load(self, conn, keys: list[bytes]) -> dict[bytes, tuple[int, bytes]]:
         loaded = {}
         hexes = sorted(key.hex() for key in keys)  # in index order: fewer page visits

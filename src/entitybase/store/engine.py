@@ -43,3 +43,17 @@ def _sqlite_engine(path: Path, begin: str) -> sa.Engine:
 def sqlite_engines(path: Path) -> tuple[sa.Engine, sa.Engine]:
     """(reader, writer) engines on one SQLite database file."""
     return _sqlite_engine(path, "BEGIN"), _sqlite_engine(path, "BEGIN IMMEDIATE")
+
+
+def limit_cache(engine: sa.Engine, kib: int) -> None:
+    """Hold SQLite's page cache of the engine's connections to `kib` KiB (other databases
+    cache on their server: nothing to do). A dump reads every page of the database once;
+    with the default cache its process would grow by the cache's size for nothing."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.execute(f"PRAGMA cache_size=-{int(kib)}")
+
+    engine.dispose()  # connections opened before keep their cache: open new ones

@@ -291,11 +291,17 @@ def decode_part(kind: int, data: bytes):
 
 
 class Renderer:
-    """Renders decoded parts (id -> (kind, value)) as entity JSON bytes."""
+    """Renders decoded parts (id -> (kind, value)) as entity JSON bytes.
 
-    def __init__(self, parts: dict):
+    With `references` given (a list), statements are rendered without their references and
+    each statement's reference ids are appended to the list instead, in rendering order:
+    a reader that keeps decoded references (shared by many statements) attaches them after
+    decoding, and neither loads nor renders nor decodes them again."""
+
+    def __init__(self, parts: dict, references: list | None = None):
         self.parts = parts
         self.statement_cache: dict[bytes, bytes] = {}
+        self.references = references
 
     def value(self, key: bytes):
         return self.parts[key][1]
@@ -418,6 +424,8 @@ class Renderer:
         if body is None:
             body = self.statement_cache[key] = self._statement_body(key)
         mainsnak, middle, references = body
+        if self.references is not None:
+            self.references.append(self.value(key)[2])
         out = [b'{"mainsnak":', mainsnak, b',"type":"statement"', middle]
         if guid is not None:
             out += [b',"id":', _json(guid)]
@@ -432,7 +440,7 @@ class Renderer:
             middle = b',"qualifiers":%s,"qualifiers-order":%s' % (
                 self._snak_map(pairs), _json(order or [p for p, _ in pairs]))
         refs = b""
-        if references:
+        if references and self.references is None:
             refs = b',"references":[' + b",".join(self._reference(r) for r in references) + b"]"
         return self.value(mainsnak), middle, refs
 
