@@ -152,3 +152,28 @@ def test_shallow_copy_edits_keep_manifests_backlinks_and_events_exact(service):
     # An edit that changes nothing saves no revision.
     head = service.get("Q1").revision.revision_id
     assert service.edit("Q1", set_label("Sthlm"), **shallow).revision.revision_id == head
+
+
+def test_statement_changes_tell_moved_from_changed_statements():
+    """A statement moved to another form keeps its hashes (it is no change) but leaves one
+    list and joins another (its backlinks are counted once)."""
+    from entitybase.model import Form, Lexeme, Statement, ValueSnak
+    from entitybase.service.revisions import StatementChanges, container_copy
+
+    def claim(guid, target):
+        snak = ValueSnak(property="P5", datavalue=entity_value(target), hash="0" * 40)
+        return Statement(mainsnak=snak, id=guid)
+
+    moved, kept = claim("L1-F1$a", "Q1"), claim("L1-F1$b", "Q2")
+    old = Lexeme(id="L1", lexicalCategory="Q1", language="Q2", forms=[
+        Form(id="L1-F1", claims={"P5": [moved, kept]}), Form(id="L1-F2")])
+    new = container_copy(old)
+    new.forms[1].claims["P5"] = [new.forms[0].claims["P5"].pop(0)]
+    changed = claim("L1-F1$b", "Q3")
+    new.forms[0].claims["P5"][0] = changed
+    changes = StatementChanges(old, new)
+    assert changes.changed == [("L1-F1", changed)]
+    assert sorted(s.id for s in changes.added) == ["L1-F1$a", "L1-F1$b"]
+    assert sorted(s.id for s in changes.removed) == ["L1-F1$a", "L1-F1$b"]
+    assert changes.properties() == ["P5"]
+    assert old.forms[0].claims["P5"] == [moved, kept] and not old.forms[1].claims

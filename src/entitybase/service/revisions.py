@@ -15,6 +15,7 @@ from ..model import (
     Property,
     Sense,
     Statement,
+    all_statements,
     fill_hashes,
 )
 from ..model.ids import new_statement_guid
@@ -76,12 +77,17 @@ class StatementChanges:
     with the old entity (see `container_copy`) compare by identity, element by element."""
 
     def __init__(self, old: Entity | None, new: Entity):
+        self._old = old
         self._before, self._after = _claim_lists(old), _claim_lists(new)
+        # Statements in a list that did not hold them as they are, and old statements no
+        # longer in their list as they were (a statement moved is in both).
+        self.added: list[Statement] = []
+        self.removed: list[Statement] = []
         # (subject id, statement) of every statement not equal to the old one with its GUID
         # (new, changed, or without a GUID yet): what needs GUIDs, hashes and datatypes.
-        self.added: list[tuple[str, Statement]] = []
-        self.removed: list[Statement] = []  # old statements no longer there as they were
+        self.changed: list[tuple[str, Statement]] = []
         self._properties: set[str] = set()
+        self._old_by_guid: dict | None = None
         for key in self._before.keys() | self._after.keys():
             before, after = self._before.get(key, []), self._after.get(key, [])
             if before != after:
@@ -95,9 +101,22 @@ class StatementChanges:
             same = by_guid.get(statement.id) if statement.id else None
             if same is not None and (same is statement or same == statement):
                 kept.add(id(same))
-            else:
-                self.added.append((subject, statement))
+                continue
+            self.added.append(statement)
+            if not self._unchanged_elsewhere(statement):
+                self.changed.append((subject, statement))
         self.removed.extend(statement for statement in before if id(statement) not in kept)
+
+    def _unchanged_elsewhere(self, statement: Statement) -> bool:
+        """Whether a statement equals the old one with its GUID in another list (moved to
+        another form or sense): it keeps its hashes, as a statement left in place does."""
+        if not statement.id:
+            return False
+        if self._old_by_guid is None:
+            self._old_by_guid = {s.id: s for s in all_statements(self._old)} \
+                if self._old is not None else {}
+        same = self._old_by_guid.get(statement.id)
+        return same is not None and (same is statement or same == statement)
 
     def properties(self) -> list[str]:
         """Properties with a statement added, removed or changed (forms and senses merged),
@@ -163,10 +182,10 @@ def fill_statements(entity: Entity, recompute_hashes: bool = True,
                     changes: StatementChanges | None = None) -> None:
     """What Wikibase fills on save: form and sense ids, statement GUIDs, snak and reference
     hashes (recomputed, or only where missing). With `changes`, only the statements it found
-    added or changed are filled: the others are equal to statements saved before, with
-    their hashes (and lexeme parts must be numbered before `changes` is computed)."""
+    new or changed are filled: the others are equal to statements saved before, with their
+    hashes (and lexeme parts must be numbered before `changes` is computed)."""
     if changes is not None:
-        targets = changes.added
+        targets = changes.changed
     else:
         if isinstance(entity, Lexeme):
             number_lexeme_parts(entity)

@@ -341,7 +341,7 @@ class Service:
         changes = StatementChanges(old, entity)
         # Hashes, GUIDs and datatypes only for statements the edit changed (or added).
         fill_statements(entity, recompute_hashes=True, changes=changes)
-        self._fill_datatypes(statement for _, statement in changes.added)
+        self._fill_datatypes(statement for _, statement in changes.changed)
         self._validate(old, entity)
         splitter = self.store.splitter(self._stored_statements(current, saved))
         splitter.reuse_groups(saved.groups if saved is not None else {})
@@ -350,8 +350,7 @@ class Service:
             return current  # nothing changed: no new revision
         old_keys, new_keys = key_change(old, entity)
         old_links = saved.links if saved is not None else backlinks.link_counts(old)
-        links = backlinks.counts_after(old_links, changes.removed,
-                                       [statement for _, statement in changes.added])
+        links = backlinks.counts_after(old_links, changes.removed, changes.added)
         self.store.prepare_parts(splitter.parts)
         kind = entity_kind(entity)
         user = meta["user"]
