@@ -72,14 +72,15 @@ def test_stored_content_decodes_as_checked(bulk_service):
     assert checked == len(imported)
 
 
-@pytest.mark.parametrize("part_bytes, references", [(16 << 20, 8192), (4096, 3)])
-def test_entity_reader_reads_what_render_gives(bulk_service, part_bytes, references):
-    """Dumps read through an EntityReader (its own bounded caches, references decoded once
-    and attached): the same entities as rendering and decoding each, for every entity of the
-    corpus, lexemes included, also when its caches keep almost nothing."""
+@pytest.mark.parametrize("statements, references", [(8192, 8192), (2, 3)])
+def test_entity_reader_reads_what_render_gives(bulk_service, statements, references):
+    """Dumps read through an EntityReader (its own bounded caches of decoded statements and
+    references, shared between entities): the same entities as rendering and decoding each,
+    for every entity of the corpus, lexemes included, also when its caches keep almost
+    nothing."""
     bulk_service, imported = bulk_service
     store, after, checked = bulk_service.store, None, 0
-    reader = EntityReader(store.contents, part_bytes=part_bytes, references=references)
+    reader = EntityReader(store.contents, statements=statements, references=references)
     while True:
         with store.read() as conn:
             page = store.head_page(conn, after, 50)
@@ -93,5 +94,5 @@ def test_entity_reader_reads_what_render_gives(bulk_service, part_bytes, referen
         after = page[-1].entity_id
         checked += len(heads)
     assert checked == len(imported)
+    assert len(reader.statements) <= statements
     assert len(reader.references) <= references
-    assert reader.size <= part_bytes

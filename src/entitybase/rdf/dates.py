@@ -1,6 +1,8 @@
 """xsd:dateTime literals for Wikibase time values (`DateTimeValueCleaner`,
 `JulianDateTimeValueCleaner`): XSD 1.1 years, Julian dates converted to Gregorian."""
 
+from functools import lru_cache
+
 from .vocabulary import GREGORIAN, JULIAN
 
 PRECISION_MONTH = 10
@@ -12,6 +14,7 @@ class _BadDate(ValueError):
     pass
 
 
+@lru_cache(maxsize=8192)  # dates recur across entities (references' retrieval dates)
 def xsd_datetime(time: str, precision: int, calendar: str) -> str | None:
     """The xsd:dateTime value Wikibase writes, or None when it writes the raw time string."""
     try:

@@ -34,6 +34,9 @@ BATCH = 100
 # SQLite page cache of a dump process, KiB: it reads each page once.
 SLICE_CACHE_KIB = 8 * 1024
 CHUNK = 1 << 16  # characters of RDF per write to the compressor
+# gzip level 4 writes 3 % more bytes than the default 6 in two thirds of the time; at 6
+# compressing took a fifth of a Turtle dump's time.
+COMPRESS_LEVEL = 4
 FORMATS = ("json", "ttl", "nt")
 RDF_FLAVORS = ("full-dump", "truthy-dump")
 _SINCE_FORMATS = (
@@ -276,7 +279,7 @@ def _fewer_collections():
 
 
 def _gzip(sink) -> gzip.GzipFile:
-    return gzip.GzipFile(fileobj=sink, mode="wb", compresslevel=6, mtime=0)
+    return gzip.GzipFile(fileobj=sink, mode="wb", compresslevel=COMPRESS_LEVEL, mtime=0)
 
 
 @dataclass(frozen=True)

@@ -293,15 +293,18 @@ def decode_part(kind: int, data: bytes):
 class Renderer:
     """Renders decoded parts (id -> (kind, value)) as entity JSON bytes.
 
-    With `references` given (a list), statements are rendered without their references and
-    each statement's reference ids are appended to the list instead, in rendering order:
-    a reader that keeps decoded references (shared by many statements) attaches them after
-    decoding, and neither loads nor renders nor decodes them again."""
+    Readers that keep decoded statements and references (shared by many entities) ask for
+    less: with `claims` given (a list), every statement map is rendered empty and its
+    [(property, [(GUID, rank, statement id) ...]) ...] appended to the list instead, in
+    rendering order (the entity's own, then each form's and each sense's); with
+    `omit_references`, statements (`statement_body`) are rendered without references."""
 
-    def __init__(self, parts: dict, references: list | None = None):
+    def __init__(self, parts: dict, claims: list | None = None,
+                 omit_references: bool = False):
         self.parts = parts
         self.statement_cache: dict[bytes, bytes] = {}
-        self.references = references
+        self.claims = claims
+        self.omit_references = omit_references
 
     def value(self, key: bytes):
         return self.parts[key][1]
@@ -317,8 +320,7 @@ class Renderer:
         if kind == SNAK:
             return value
         if kind == STATEMENT:
-            mainsnak, middle, references = self._statement_body(key)
-            return b'{"mainsnak":%s,"type":"statement"%s%s}' % (mainsnak, middle, references)
+            return self.statement_body(key)
         if kind == REFERENCE:
             return self._reference(key)
         if kind == QUALIFIERS:
@@ -407,6 +409,9 @@ class Renderer:
             _json(sense_id), self._terms(glosses), self._claims(claims, sense_id))
 
     def _claims(self, chunks, subject) -> bytes:
+        if self.claims is not None:
+            self.claims.append(self.statement_entries(chunks, subject))
+            return b"{}"
         by_property: dict[str, list[bytes]] = {}
         prefix = f"{subject}$" if subject else ""
         for chunk in chunks or ():
@@ -419,13 +424,29 @@ class Renderer:
         return b"{" + b",".join(b"%s:[%s]" % (_json(prop), b",".join(statements))
                                 for prop, statements in by_property.items()) + b"}"
 
+    def statement_entries(self, chunks, subject) -> list:
+        """[(property, [(GUID, rank, statement id) ...]) ...] of a statement map."""
+        by_property: dict[str, list] = {}
+        prefix = f"{subject}$" if subject else ""
+        for chunk in chunks or ():
+            for prop, group in self.value(chunk):
+                entries = by_property.setdefault(prop, [])
+                for guid, rank, statement in self.value(group):
+                    if guid is not None and "$" not in guid:
+                        guid = prefix + guid
+                    entries.append((guid, RANKS[rank], statement))
+        return list(by_property.items())
+
+    def statement_body(self, key: bytes) -> bytes:
+        """A statement part as Wikibase JSON without GUID and rank."""
+        mainsnak, middle, references = self._statement_body(key)
+        return b'{"mainsnak":%s,"type":"statement"%s%s}' % (mainsnak, middle, references)
+
     def _statement(self, key: bytes, guid, rank: str) -> bytes:
         body = self.statement_cache.get(key)
         if body is None:
             body = self.statement_cache[key] = self._statement_body(key)
         mainsnak, middle, references = body
-        if self.references is not None:
-            self.references.append(self.value(key)[2])
         out = [b'{"mainsnak":', mainsnak, b',"type":"statement"', middle]
         if guid is not None:
             out += [b',"id":', _json(guid)]
@@ -440,7 +461,7 @@ class Renderer:
             middle = b',"qualifiers":%s,"qualifiers-order":%s' % (
                 self._snak_map(pairs), _json(order or [p for p, _ in pairs]))
         refs = b""
-        if references and self.references is None:
+        if references and not self.omit_references:
             refs = b',"references":[' + b",".join(self._reference(r) for r in references) + b"]"
         return self.value(mainsnak), middle, refs
 
