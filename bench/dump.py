@@ -4,7 +4,7 @@ The store is generated from the bulk corpus (660 real entities): copies with new
 statement GUIDs and their labels made distinct, so sizes stay real and deduplication does not
 make the copies free. The dump runs in a child process so that its peak memory is its own.
 
-    .venv/bin/python bench/dump.py [--quick] [--entities N] [--workers N]
+    .venv/bin/python bench/dump.py [--quick] [--entities N] [--workers N] [--store DIR]
 
 prints one JSON line: {"dump_entities_per_s", "dump_peak_rss_mb", "dump_entities", ...}.
 Targets: 1,000 entities/s; memory flat whatever the store's size.
@@ -13,6 +13,10 @@ The dump uses one process per CPU (at most 2, `--workers`), each writing a slice
 (`Dumps.write(workers=...)`). `dump_peak_rss_mb` is the peak of the largest single process.
 Wall time depends on what else the machine runs: `dump_cpu_ms_per_entity` (CPU time of the
 dump's processes per entity) is the figure to compare between runs on a shared machine.
+
+`--store DIR` keeps the generated store in DIR (built there when DIR does not exist yet,
+reused when it does: building 100,000 entities takes many minutes), so that dumps can be
+timed again and again on the same store.
 """
 
 import json
@@ -94,12 +98,13 @@ def dump_in_child(data_dir: Path, out_dir: Path, workers: int = 1) -> dict:
     return figures
 
 
-def measure(count: int, workers: int | None = None) -> dict:
+def measure(count: int, workers: int | None = None, store: Path | None = None) -> dict:
     workers = workers or default_workers()
     with tempfile.TemporaryDirectory() as temp:
-        data_dir = Path(temp) / "data"
+        data_dir = store or Path(temp) / "data"
         start = time.perf_counter()
-        build_store(data_dir, count)
+        if not data_dir.exists():
+            build_store(data_dir, count)
         build_seconds = time.perf_counter() - start
         figures = dump_in_child(data_dir, Path(temp) / "out", workers)
     entities = figures["entities"]
@@ -116,4 +121,5 @@ if __name__ == "__main__":
     workers = None
     if "--workers" in sys.argv:
         workers = int(sys.argv[sys.argv.index("--workers") + 1])
-    print(json.dumps(measure(count, workers)))
+    store = Path(sys.argv[sys.argv.index("--store") + 1]) if "--store" in sys.argv else None
+    print(json.dumps(measure(count, workers, store)))
