@@ -399,18 +399,20 @@ class RdfBuilder:
     def _statements(self, entity_id: str, claims: dict) -> None:
         if not claims:
             return
+        best = [best_statements(group) for group in claims.values()]
         if self.flags & F.TRUTHY:
-            self._truthy(entity_id, claims)
+            self._truthy(entity_id, best)
         if self.flags & F.ALL_STATEMENTS:
-            best = {id(s) for group in claims.values() for s in best_statements(group)}
+            best_ids = {id(s) for group in best for s in group}
             for group in claims.values():
                 for statement in group:
-                    self._full_statement(entity_id, statement, id(statement) in best)
+                    self._full_statement(entity_id, statement, id(statement) in best_ids)
 
-    def _truthy(self, entity_id: str, claims: dict) -> None:
+    def _truthy(self, entity_id: str, best: list[list]) -> None:
+        """`wdt:` triples of the best statements of each property."""
         subject = self.t.res("wd", entity_id)
-        for group in claims.values():
-            for statement in best_statements(group):
+        for group in best:
+            for statement in group:
                 self.w.about(subject)
                 self._snak(self.w, statement.mainsnak, "wdt",
                            statement_local_name(statement.id))

@@ -372,21 +372,21 @@ class Renderer:
                       "labels": plain("labels"), "descriptions": plain("descriptions"),
                       "aliases": aliases, "schemaText": self.value(root["schemaText"]).decode()})
 
-    def _term(self, lang: str, key: bytes) -> bytes:
-        return b'{"language":%s,"value":%s}' % (_json(lang), _json(self.text(key)))
-
+    # Term maps are encoded in one call: the same bytes as term by term, in a fraction of
+    # the time (an item has hundreds of terms).
     def _terms(self, key) -> bytes:
         if not key:
             return b"{}"
-        return b"{" + b",".join(b"%s:%s" % (_json(lang), self._term(lang, term))
-                                for lang, term in self.value(key)) + b"}"
+        text = self.text
+        return _json({lang: {"language": lang, "value": text(term)}
+                      for lang, term in self.value(key)})
 
     def _aliases(self, key) -> bytes:
         if not key:
             return b"{}"
-        return b"{" + b",".join(
-            b"%s:[%s]" % (_json(lang), b",".join(self._term(lang, t) for t in terms))
-            for lang, terms in self.value(key)) + b"}"
+        text = self.text
+        return _json({lang: [{"language": lang, "value": text(t)} for t in terms]
+                      for lang, terms in self.value(key)})
 
     def _sitelinks(self, key) -> bytes:
         if not key:
