@@ -23,9 +23,6 @@ def _sqlite_engine(path: Path, begin: str) -> sa.Engine:
         # Take transaction control from the driver so BEGIN is ours to issue.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        # Before the first table exists only: 16 KiB pages make bulk inserts of parts
-        # cheaper (fewer page splits); an existing database keeps its page size.
-        cursor.execute("PRAGMA page_size=16384")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")

@@ -28,8 +28,8 @@ content = sa.Table(
     # MySQL's plain BLOB holds 64 KiB; parts up to the blob threshold need more.
     sa.Column("data", sa.LargeBinary().with_variant(LONGBLOB, "mysql", "mariadb"),
               nullable=True),
-    # SQLite: rows live in the primary-key b-tree, no second index (ignored elsewhere).
-    sqlite_with_rowid=False,
+    # SQLite keeps rows in insertion order and the ids in an index of their own: a batch of
+    # new parts appends its rows instead of dirtying one random page per row.
 )
 
 # Immutable revision rows; the manifest is NULL on a redirect revision.
