@@ -80,7 +80,23 @@ def new_database_url() -> str:
 
 
 def drop_database(url: str) -> None:
+    """Drop a test database, first ending sessions a failed test left open on it: their open
+    transactions would make DROP DATABASE wait for its metadata lock for ever."""
     from entitybase.store.backends import drop_mysql_database
+    name = sa.make_url(url).database
+    server = sa.create_engine(sa.make_url(url).set(database=""), poolclass=sa.pool.NullPool)
+    try:
+        with server.connect() as conn:
+            sessions = conn.exec_driver_sql(
+                "SELECT id FROM information_schema.processlist "
+                "WHERE db = %s AND id <> CONNECTION_ID()", (name,)).scalars().all()
+            for session in sessions:
+                try:
+                    conn.exec_driver_sql(f"KILL {int(session)}")
+                except sa.exc.OperationalError:
+                    pass  # it ended by itself meanwhile
+    finally:
+        server.dispose()
     drop_mysql_database(url)
 
 
