@@ -3,6 +3,12 @@
 import bz2
 import gzip
 import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
 
 from entitybase.cli.main import main
 
@@ -99,6 +105,51 @@ def test_import_with_worker_processes(tmp_path, conformance):
     first = json.loads(lines[0])
     assert service.get(first["id"]).meta.lastrevid == first["lastrevid"]
     service.close()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_killed_import_takes_its_worker_processes_along(tmp_path, conformance):
+    """A worker outliving a killed import would hold copies of its database sockets, and so
+    its open transaction and locks."""
+    lines = (conformance / "wikidata/bulk/entities.jsonl").read_bytes().splitlines()
+    (tmp_path / "all.jsonl").write_bytes(b"\n".join(lines * 20) + b"\n")
+    importer = subprocess.Popen(
+        [sys.executable, "-m", "entitybase.cli.main", "import", str(tmp_path / "all.jsonl"),
+         "--data", str(tmp_path / "data"), "--workers", "1"], stderr=subprocess.DEVNULL)
+    try:
+        workers = _poll(lambda: _children(importer.pid), "a worker process")
+    finally:
+        importer.kill()
+        importer.wait()
+    _poll(lambda: not any(_alive(pid) for pid in workers), "the workers ending")
+
+
+def _poll(condition, what: str, limit: float = 60):
+    """Wait for a state; the limit only stops a broken run."""
+    deadline = time.monotonic() + limit
+    while not (found := condition()):
+        assert time.monotonic() < deadline, f"never reached: {what}"
+        time.sleep(0.05)
+    return found
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def test_import_of_a_missing_file(tmp_path, capsys):

@@ -2,12 +2,14 @@
 
 import bz2
 import collections
+import ctypes
 import gzip
 import itertools
 import logging
 import multiprocessing
 import os
 import re
+import signal
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -60,6 +62,8 @@ def register(commands) -> None:
     command = commands.add_parser(
         "import", help="import Special:EntityData JSON, JSON dumps or JSONL (.gz/.bz2 too)")
     command.add_argument("files", nargs="+")
+    command.add_argument("--workers", type=int, default=None,
+                         help="processes that parse and split (default: one per core but one)")
     add_data_option(command)
     command.set_defaults(run=run_import)
 
@@ -144,7 +148,7 @@ def run_import(args) -> int:
         return 2
     progress = tqdm(unit=" entities", file=sys.stderr, smoothing=0.1, dynamic_ncols=True)
     try:
-        counts = import_files(args.data, args.files, progress=progress.update)
+        counts = import_files(args.data, args.files, args.workers, progress=progress.update)
     finally:
         progress.close()
     log.info("imported %d, unchanged %d, failed %d", counts.imported, counts.unchanged,
@@ -188,9 +192,22 @@ def import_files(data_dir, files: list[str], workers: int | None = None,
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
+    """Planning processes, started before this one opens a database connection: a forked
+    child holding a copy of its socket would keep a killed import's transaction, and its
+    locks, open for as long as the child lived. They end with this process."""
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    return ProcessPoolExecutor(workers, mp_context=context)
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_end_with_parent)
+    pool.submit(int).result()  # starts every worker now
+    return pool
+
+
+def _end_with_parent() -> None:
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+PR_SET_PDEATHSIG = 1
 
 
 def read_batches(files: list[str]) -> Iterator[list[tuple[str, int, bytes]]]:

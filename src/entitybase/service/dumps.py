@@ -164,6 +164,17 @@ class Dumps:
             if after == until:
                 return
 
+    def _id_pages(self) -> Iterator[list[str]]:
+        """Pages of every head's entity id (the head table alone), in id order."""
+        store, after = self.service.store, None
+        while True:
+            with store.read() as conn:
+                page = store.head_id_page(conn, after, self.page)
+            if not page:
+                return
+            yield page
+            after = page[-1]
+
     def _entities(self, info: DumpInfo, pages: Iterator[list]) -> Iterator:
         """(entity revision, None) of every entity in the dump, or (None, (source, target))
         of a redirect; the metadata file's counts and time range follow along."""
@@ -231,7 +242,8 @@ class Dumps:
     def _slices(self, since: str | None, count: int) -> list[tuple[str | None, str | None]]:
         """(after, until) id ranges of about the same number of pages, `count` at most; the
         last is open so that it takes entities created meanwhile."""
-        ends = [page[-1].entity_id for page in self._pages(since)]
+        ends = ([page[-1].entity_id for page in self._pages(since)] if since
+                else [page[-1] for page in self._id_pages()])
         per = max(1, -(-len(ends) // count))
         starts = range(0, len(ends), per)
         slices = [(ends[i - 1] if i else None, ends[min(i + per, len(ends)) - 1])

@@ -65,6 +65,10 @@ class StoreLookup:
             latest = store.latest_revision_id(conn), store.latest_event_id(conn)
             if latest[0] <= self._seen_revision and latest[1] <= self._seen_event:
                 return
+            with self._lock:
+                if not self._known:  # nothing to forget: do not read every id ever changed
+                    self._seen_revision, self._seen_event = latest
+                    return
             changed = set(store.entities_changed_after(conn, self._seen_revision))
             changed.update(store.entities_with_events_after(conn, self._seen_event))
         with self._lock:

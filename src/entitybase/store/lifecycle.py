@@ -67,9 +67,12 @@ def release(tx, references: dict[str, int]) -> None:
 # -- protection --------------------------------------------------------------------------------
 
 
+# Built once: every edit checks protection.
+_PROTECTION = sa.select(t.protection).where(t.protection.c.entity_id == sa.bindparam("entity"))
+
+
 def protection(conn, entity_id: str):
-    return conn.execute(sa.select(t.protection).where(
-        t.protection.c.entity_id == entity_id)).first()
+    return conn.execute(_PROTECTION, {"entity": entity_id}).first()
 
 
 def set_protection(tx, entity_id: str, level: str | None, timestamp: str,

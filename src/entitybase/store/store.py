@@ -302,8 +302,11 @@ class Store:
     def reserve(self, conn: sa.Connection, name: str, count: int, minimum: int = 1) -> int:
         """Take `count` consecutive values of a counter (the first at least `minimum`);
         returns the first."""
-        self.raise_sequence(conn, name, minimum - 1)
-        conn.execute(_SEQ_ADD, {"seq": name, "count": count})
+        if minimum > 1:
+            self.raise_sequence(conn, name, minimum - 1)
+        if conn.execute(_SEQ_ADD, {"seq": name, "count": count}).rowcount == 0:
+            self.raise_sequence(conn, name, minimum - 1)  # a new counter: create it first
+            conn.execute(_SEQ_ADD, {"seq": name, "count": count})
         last = conn.execute(_SEQ_VALUE, {"seq": name}).scalar()
         return last - count + 1
 
@@ -441,6 +444,15 @@ class Store:
         h = t.head.c
         return conn.execute(sa.select(h.entity_id).where(h.redirect_to == entity_id)
                             .order_by(h.entity_id)).scalars().all()
+
+    def head_id_page(self, conn: sa.Connection, after: str | None, limit: int) -> list[str]:
+        """Entity ids of heads in id order after `after`, from the head table's key alone:
+        cutting a dump into slices reads every id, and needs nothing else."""
+        h = t.head.c
+        query = sa.select(h.entity_id).order_by(h.entity_id).limit(limit)
+        if after is not None:
+            query = query.where(h.entity_id > after)
+        return conn.execute(query).scalars().all()
 
     def head_page(self, conn: sa.Connection, after: str | None, limit: int,
                   since: str | None = None) -> list:
