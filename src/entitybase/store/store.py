@@ -302,7 +302,9 @@ class Store:
     def reserve(self, conn: sa.Connection, name: str, count: int, minimum: int = 1) -> int:
         """Take `count` consecutive values of a counter (the first at least `minimum`);
         returns the first."""
-        if minimum > 1:
+        # MySQL: the upsert always comes first (an UPDATE of a missing row takes a gap lock,
+        # and two such transactions then deadlock on their INSERTs).
+        if minimum > 1 or conn.dialect.name == "mysql":
             self.raise_sequence(conn, name, minimum - 1)
         if conn.execute(_SEQ_ADD, {"seq": name, "count": count}).rowcount == 0:
             self.raise_sequence(conn, name, minimum - 1)  # a new counter: create it first
