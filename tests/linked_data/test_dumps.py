@@ -8,7 +8,7 @@ import pyoxigraph
 import pytest
 
 from entitybase.cli.main import main
-from entitybase.model import parse_entity, parse_entity_data
+from entitybase.model import parse_entity
 from entitybase.service import open_service
 from entitybase.service.dumps import Dumps, normalize_since
 from entitybase.service.errors import RuleViolation
@@ -88,3 +88,21 @@ def test_bad_arguments(data_dir, tmp_path):
         normalize_since("last tuesday")
     assert normalize_since("20240131120000") == "2024-01-31T12:00:00Z"
     assert not list(tmp_path.glob("*.gz"))
+
+
+SCHEMA = ('{"id":"E1","serializationVersion":"3.0","labels":{"en":"human"},"descriptions":{},'
+          '"aliases":{},"schemaText":"<human> { wdt:P31 [wd:Q5] }","type":"ShExC",'
+          '"lastrevid":200,"modified":"2024-02-01T00:00:00Z"}')
+
+
+def test_entity_schemas_in_dumps(data_dir, tmp_path):
+    """Entity schemas are in JSON dumps (as their JSON) and left out of RDF dumps."""
+    service = open_service(data_dir)
+    service.import_entities([parse_entity(SCHEMA)])
+    json_dump = Dumps(service).write(tmp_path / "json", "json")
+    ttl_dump = Dumps(service).write(tmp_path / "ttl", "ttl")
+    service.close()
+    lines = read_dump(tmp_path / "json", json_dump.file).split(b"\n")
+    assert [parse_entity(line)[0].id for line in lines[1:-2]] == ["E1", "Q1", "Q2", "Q3", "Q4"]
+    turtle = read_dump(tmp_path / "ttl", ttl_dump.file)
+    assert b"Q4" in turtle and b"E1" not in turtle

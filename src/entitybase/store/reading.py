@@ -16,7 +16,7 @@ import msgspec
 import sqlalchemy as sa
 from msgspec import UNSET
 
-from ..model import Entity, Lexeme, Reference, Statement, decode_stored
+from ..model import Entity, EntitySchema, Lexeme, Reference, Statement, decode_stored
 from ..model.values import stored_values
 from .layout import REFERENCE, STATEMENT, Renderer, children, decode_part
 
@@ -65,6 +65,8 @@ class EntityReader:
 
     def _fill_claims(self, conn, entity: Entity, claims: list, renderer: Renderer) -> None:
         """Give the entity (and its forms and senses, in rendering order) their statements."""
+        if isinstance(entity, EntitySchema):  # no statements
+            return
         owners = [entity]
         if isinstance(entity, Lexeme):
             owners += [*entity.forms, *entity.senses]
