@@ -184,6 +184,7 @@ class RdfBuilder:
         self.resolved: dict[str, bool] = {}  # mentioned ids -> already written?
         self.queue: deque = deque()  # sub-entities (forms, senses) waiting to be written
         self.datatypes: dict[str, str | None] = {}
+        self.formatters: dict[str, str | None] = {}
         self.full_values = bool(flags & F.FULL_VALUES)
         self.normalized = bool(flags & F.NORMALIZED_VALUES)
         self.mention_entities = bool(flags & F.RESOLVED_ENTITIES)
@@ -414,8 +415,11 @@ class RdfBuilder:
         for group in best:
             for statement in group:
                 self.w.about(subject)
-                self._snak(self.w, statement.mainsnak, "wdt",
-                           statement_local_name(statement.id))
+                snak = statement.mainsnak
+                # the statement's local name only labels a somevalue snak's blank node
+                lname = statement_local_name(statement.id) if isinstance(
+                    snak, SomeValueSnak) else ""
+                self._snak(self.w, snak, "wdt", lname)
 
     def _full_statement(self, entity_id: str, statement, is_best: bool) -> None:
         w, t = self.w, self.t
@@ -533,7 +537,9 @@ class RdfBuilder:
     def _normalized_identifier(self, w: Writer, ns: str, prop: str, identifier: str) -> None:
         if not self.normalized:
             return
-        pattern = self.lookup.formatter_uri(prop)
+        if prop not in self.formatters:  # asked once per document (dump), as datatypes
+            self.formatters[prop] = self.lookup.formatter_uri(prop)
+        pattern = self.formatters[prop]
         if pattern is None:
             return
         w.say(self.t.res(NORMALIZED_NAMESPACE[ns], prop))
