@@ -21,7 +21,6 @@ timed again and again on the same store.
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -73,28 +72,26 @@ def default_workers() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
-def _cpu_seconds(usage) -> float:
-    return usage.ru_utime + usage.ru_stime
-
-
 def dump_in_child(data_dir: Path, out_dir: Path, workers: int = 1) -> dict:
     """Wall seconds and entities of a Turtle dump run by a child process (its slice
-    processes, if any, are its children); their CPU seconds and peak memory."""
-    code = ("import sys, time, json\n"
+    processes, if any, are its children); their CPU seconds and peak memory, as the child
+    reports them: this process's own children (an import's worker process) do not count."""
+    code = ("import sys, time, json, resource\n"
             "from entitybase.service import open_service\n"
             "from entitybase.service.dumps import Dumps\n"
             "service = open_service(sys.argv[1])\n"
             "start = time.perf_counter()\n"
             "info = Dumps(service).write(sys.argv[2], 'ttl', workers=int(sys.argv[3]))\n"
-            "print(json.dumps({'seconds': time.perf_counter() - start,\n"
-            "                  'entities': info.entities}))\n")
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            "seconds = time.perf_counter() - start\n"
+            "usage = [resource.getrusage(who) for who in\n"
+            "         (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]\n"
+            "print(json.dumps({'seconds': seconds, 'entities': info.entities,\n"
+            "                  'peak_kib': max(u.ru_maxrss for u in usage),\n"
+            "                  'cpu_seconds': sum(u.ru_utime + u.ru_stime for u in usage)}))\n")
     result = subprocess.run([sys.executable, "-c", code, str(data_dir), str(out_dir),
                              str(workers)], check=True, capture_output=True, text=True)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     figures = json.loads(result.stdout)
-    figures["peak_rss_mb"] = round(max(after.ru_maxrss, before.ru_maxrss) / 1024, 1)
-    figures["cpu_seconds"] = _cpu_seconds(after) - _cpu_seconds(before)
+    figures["peak_rss_mb"] = round(figures.pop("peak_kib") / 1024, 1)
     return figures
 
 
