@@ -76,7 +76,16 @@ def dump_in_child(data_dir: Path, out_dir: Path, workers: int = 1) -> dict:
     """Wall seconds and entities of a Turtle dump run by a child process (its slice
     processes, if any, are its children); their CPU seconds and peak memory, as the child
     reports them: this process's own children (an import's worker process) do not count."""
+    # The child's own peak comes from /proc (VmHWM): Linux carries ru_maxrss across exec,
+    # so getrusage would report this (larger) process's peak at the fork.
     code = ("import sys, time, json, resource\n"
+            "def own_peak_kib():\n"
+            "    try:\n"
+            "        with open('/proc/self/status') as status:\n"
+            "            return next(int(line.split()[1]) for line in status\n"
+            "                        if line.startswith('VmHWM:'))\n"
+            "    except OSError:\n"
+            "        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
             "from entitybase.service import open_service\n"
             "from entitybase.service.dumps import Dumps\n"
             "service = open_service(sys.argv[1])\n"
@@ -86,7 +95,7 @@ def dump_in_child(data_dir: Path, out_dir: Path, workers: int = 1) -> dict:
             "usage = [resource.getrusage(who) for who in\n"
             "         (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]\n"
             "print(json.dumps({'seconds': seconds, 'entities': info.entities,\n"
-            "                  'peak_kib': max(u.ru_maxrss for u in usage),\n"
+            "                  'peak_kib': max(own_peak_kib(), usage[1].ru_maxrss),\n"
             "                  'cpu_seconds': sum(u.ru_utime + u.ru_stime for u in usage)}))\n")
     result = subprocess.run([sys.executable, "-c", code, str(data_dir), str(out_dir),
                              str(workers)], check=True, capture_output=True, text=True)
