@@ -107,6 +107,19 @@ def test_import_with_worker_processes(tmp_path, conformance):
     service.close()
 
 
+def test_records_without_revision_ids_never_take_a_later_records_id(tmp_path, conformance,
+                                                                     monkeypatch):
+    """history.jsonl has records without `lastrevid` before records with real ids in the range
+    a counter raised batch by batch would hand out (900950019...): in small batches the later
+    records then found their ids taken."""
+    from entitybase.cli import data_commands
+    monkeypatch.setattr(data_commands, "BATCH_ENTITIES", 50)
+    bulk = conformance / "wikidata/bulk"
+    counts = data_commands.import_files(
+        tmp_path / "data", [str(bulk / "history.jsonl"), str(bulk / "entities.jsonl")], workers=0)
+    assert (counts.failed, counts.imported + counts.unchanged) == (0, 797)
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_killed_import_takes_its_worker_processes_along(tmp_path, conformance):
     """A worker outliving a killed import would hold copies of its database sockets, and so

@@ -11,6 +11,7 @@ import os
 import re
 import signal
 import sys
+import zlib
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 
@@ -21,7 +22,7 @@ from ..model import EntityFormatError, parse_entity, parse_entity_data
 from ..model.entities import Redirect
 from ..rdf import FLAVORS
 from ..service import EntityRedirected, ServiceError, User, open_service
-from ..service.importer import ImportPlan, plan_import
+from ..service.importer import ImportPlan, plan_import, raise_revision_counter
 from ..service.linked_data import FORMATS
 
 log = logging.getLogger("entitybase.import")
@@ -177,6 +178,7 @@ def import_files(data_dir, files: list[str], workers: int | None = None,
     pool = _pool(workers) if workers > 0 else None
     service = open_service(data_dir)
     try:
+        raise_revision_counter(service, highest_revision_id(files))
         pending: collections.deque = collections.deque()
         for batch in read_batches(files):
             pending.append((batch, pool.submit(plan_lines, batch) if pool else None))
@@ -189,6 +191,24 @@ def import_files(data_dir, files: list[str], workers: int | None = None,
         if pool:
             pool.shutdown(cancel_futures=True)
     return counts
+
+
+def highest_revision_id(files: list[str]) -> int:
+    """The highest `lastrevid` in the files, read ahead of the import: records without one
+    then get revision ids above it, which no record read later can claim."""
+    highest = 0
+    for name in files:
+        try:
+            with open_input(name) as handle:
+                for line in handle:
+                    for match in _LASTREVID.finditer(line):
+                        highest = max(highest, int(match.group(1)))
+        except (OSError, EOFError, zlib.error):
+            continue  # the import itself reports the unreadable file
+    return highest
+
+
+_LASTREVID = re.compile(rb'"lastrevid"\s*:\s*(\d+)')
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:

@@ -197,6 +197,14 @@ def _moves_head(dated: bool, revision_id: int, head: dict) -> bool:
     return dated and revision_id > head["revision_id"]
 
 
+def raise_revision_counter(service, at_least: int) -> None:
+    """Before an import: the revision counter passes every `lastrevid` of the input, so the
+    ids given to records without one are never claimed by a record imported after them."""
+    if at_least:
+        with service.store.write() as tx:
+            service.store.raise_sequence(tx.conn, "revision", at_least)
+
+
 def _raise_sequences(store, conn, todo) -> None:
     """Counters stay above every imported revision id, page id and entity number."""
     highest: dict[str, int] = {}
