@@ -98,14 +98,13 @@ def executemany(conn: sa.Connection, statement, rows: list, columns: tuple | Non
         params = rows if isinstance(rows[0], dict) else [dict(zip(columns, row)) for row in rows]
     else:
         order = list(compiled.positiontup)
-        if isinstance(rows[0], dict):
-            params = [tuple(row[name] for name in order) for row in rows] if len(order) == 1 \
-                else list(map(operator.itemgetter(*order), rows))
-        elif order == list(columns):
+        keys = order if isinstance(rows[0], dict) else [columns.index(name) for name in order]
+        if keys == list(range(len(columns))):  # tuples already in the statement's order
             params = rows
+        elif len(keys) == 1:
+            params = [(row[keys[0]],) for row in rows]
         else:
-            indexes = [columns.index(name) for name in order]
-            params = [tuple(row[i] for i in indexes) for row in rows]
+            params = list(map(operator.itemgetter(*keys), rows))
     return conn.exec_driver_sql(compiled.string, params).rowcount
 
 
@@ -171,10 +170,7 @@ class ContentStore:
                 missing.append(key)
             else:
                 found[key] = item
-        loaded = self._load(conn, missing)
-        if len(loaded) < len(set(missing)):
-            absent = next(key for key in missing if key not in loaded)
-            raise MissingContent(f"content {absent.hex()} is not stored")
+        loaded = self.load(conn, missing)
         self.known.add((key, kind, data) for key, (kind, data) in loaded.items())
         found.update(loaded)
         return found

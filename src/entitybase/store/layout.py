@@ -409,20 +409,14 @@ class Renderer:
             _json(sense_id), self._terms(glosses), self._claims(claims, sense_id))
 
     def _claims(self, chunks, subject) -> bytes:
+        entries = self.statement_entries(chunks, subject)
         if self.claims is not None:
-            self.claims.append(self.statement_entries(chunks, subject))
+            self.claims.append(entries)
             return b"{}"
-        by_property: dict[str, list[bytes]] = {}
-        prefix = f"{subject}$" if subject else ""
-        for chunk in chunks or ():
-            for prop, group in self.value(chunk):
-                statements = by_property.setdefault(prop, [])
-                for guid, rank, statement in self.value(group):
-                    if guid is not None and "$" not in guid:
-                        guid = prefix + guid
-                    statements.append(self._statement(statement, guid, RANKS[rank]))
-        return b"{" + b",".join(b"%s:[%s]" % (_json(prop), b",".join(statements))
-                                for prop, statements in by_property.items()) + b"}"
+        return b"{" + b",".join(
+            b"%s:[%s]" % (_json(prop), b",".join(self._statement(statement, guid, rank)
+                                                 for guid, rank, statement in statements))
+            for prop, statements in entries) + b"}"
 
     def statement_entries(self, chunks, subject) -> list:
         """[(property, [(GUID, rank, statement id) ...]) ...] of a statement map."""
