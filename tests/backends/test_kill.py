@@ -187,7 +187,7 @@ def test_import_and_relay_killed(backend, kafka, tmp_path):
     importer.send_signal(signal.SIGKILL)
     importer.wait()
     history = check_consistent(service)
-    assert len(history) % BATCH_ENTITIES == 0  # whole batches only: each is a transaction
+    assert len(history) % BATCH_ENTITIES == 0  # whole batches only: transactions hold whole batches
 
     # The relay, killed while it delivers, then the import resumed.
     relay = start_relay(backend, kafka, "changes-import", "--batch", "50")

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from entitybase.model import Item, PageMeta, Term
 from entitybase.service import EditConflict, open_service
-from entitybase.store import ContentCollision, Part, outbox
+from entitybase.store import ContentCollision, Part, PartBatch, outbox
 from entitybase.store import schema as t
 
 from .conftest import EDITOR
@@ -76,7 +76,8 @@ def test_blob_collision_is_detected(service):
     key = "ab" * 16
     blobs.put(key, b"one")
     with pytest.raises(ContentCollision):
-        service.store.contents.write_blobs({bytes.fromhex(key): Part(0, b"two" * 2000, ())})
+        service.store.contents.write_blobs(
+            PartBatch.of({bytes.fromhex(key): Part(0, b"two" * 2000, ())}))
     assert blobs.get(key) == b"one"
 
 

@@ -9,8 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
+from store_checks import check_reference_counts
 
 from entitybase.cli.main import main
+from entitybase.service import open_service
 
 
 def run(capsys, *argv):
@@ -61,7 +63,6 @@ def test_redirect_user_languages_migrate(tmp_path, capsys, conformance):
     code, out, _ = run(capsys, "user", "create", "Bob", "--bot", "--data", data)
     token = out.strip().splitlines()[-1]
     assert code == 0 and len(token) >= 32
-    from entitybase.service import open_service
     service = open_service(data)
     assert service.authenticate(token).name == "Bob"
     service.close()
@@ -85,7 +86,6 @@ def test_sites_from_a_sitematrix(tmp_path, capsys):
     code, _, err = run(capsys, "sites", "load", "--wikimedia", "--url", path.as_uri(),
                        "--data", data)
     assert code == 0 and "loaded 3 sites" in err
-    from entitybase.service import open_service
     service = open_service(data)
     assert service.sitelink_url("dewiki", "Köln Bonn") == \
         "https://de.wikipedia.org/wiki/K%C3%B6ln_Bonn"
@@ -96,7 +96,6 @@ def test_sites_from_a_sitematrix(tmp_path, capsys):
 
 def test_import_with_worker_processes(tmp_path, conformance):
     from entitybase.cli.data_commands import import_files
-    from entitybase.service import open_service
     lines = (conformance / "wikidata/bulk/entities.jsonl").read_bytes().splitlines()[:30]
     (tmp_path / "part.jsonl").write_bytes(b"\n".join(lines) + b"\n{not json}\n")
     counts = import_files(tmp_path / "data", [str(tmp_path / "part.jsonl")], workers=1)
@@ -118,6 +117,23 @@ def test_records_without_revision_ids_never_take_a_later_records_id(tmp_path, co
     counts = data_commands.import_files(
         tmp_path / "data", [str(bulk / "history.jsonl"), str(bulk / "entities.jsonl")], workers=0)
     assert (counts.failed, counts.imported + counts.unchanged) == (0, 797)
+
+
+def test_import_in_grouped_batches_counts_every_reference(tmp_path, conformance, monkeypatch):
+    """Small batches planned by a worker process, written in groups: the whole bulk corpus
+    arrives, and every part's reference count agrees with a recount."""
+    from entitybase.cli import data_commands
+    monkeypatch.setattr(data_commands, "BATCH_BYTES", 200_000)
+    monkeypatch.setattr(data_commands, "GROUP_ENTITIES", 120)
+    bulk = conformance / "wikidata/bulk"
+    files = [str(bulk / "history.jsonl"), str(bulk / "entities.jsonl")]
+    counts = data_commands.import_files(tmp_path / "data", files, workers=1)
+    assert (counts.failed, counts.imported + counts.unchanged) == (0, 797)
+    service = open_service(tmp_path / "data")
+    try:
+        check_reference_counts(service.store)
+    finally:
+        service.close()
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")

@@ -4,12 +4,11 @@ history, backlinks, and reference counts (recounted from the stored parts)."""
 
 import tempfile
 import uuid
-from collections import Counter
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from store_checks import check_reference_counts
 
 from entitybase.model import Item, Property, Statement, Term, ValueSnak, entity_value
 from entitybase.service import (
@@ -22,8 +21,6 @@ from entitybase.service import (
     merge,
     open_service,
 )
-from entitybase.store import schema as t
-from entitybase.store.layout import children, decode_part
 
 EDITOR = User(1, "Editor", admin=False, bot=False)
 ADMIN = User(2, "Admin", admin=True, bot=False)
@@ -234,27 +231,6 @@ class Run:
 
 def _target(statement) -> str:
     return statement.mainsnak.datavalue.value.id
-
-
-def check_reference_counts(store):
-    """Every part's count equals the revision rows naming it plus the stored parts that
-    point at it (each parent once)."""
-    expected = Counter()
-    with store.read() as conn:
-        for (manifest,) in conn.execute(sa.select(t.revision.c.manifest_id)):
-            if manifest:
-                expected[manifest] += 1
-        rows = conn.execute(sa.select(t.content.c.id, t.content.c.kind, t.content.c.refs,
-                                      t.content.c.data)).all()
-    actual = {}
-    for content_id, kind, refs, data in rows:
-        actual[content_id] = refs
-        if data is None:
-            data = store.contents.blobs.get(content_id)
-        for child in set(children(kind, decode_part(kind, bytes(data)))):
-            expected[child.hex()] += 1
-    assert {k: v for k, v in actual.items() if v} == {k: v for k, v in expected.items() if v}
-    assert all(key in actual for key in expected)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))

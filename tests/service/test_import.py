@@ -1,7 +1,10 @@
 """Import rules: revision ids kept, older revisions join history, undated records, reports."""
 
+from store_checks import check_reference_counts
+
 from entitybase.model import Item, PageMeta, SiteLink, Term
 from entitybase.service import open_service
+from entitybase.service.importer import plan_import
 from entitybase.store import ContentCollision
 
 from .conftest import EDITOR
@@ -71,3 +74,19 @@ def test_failed_batch_leaves_nothing(tmp_path):
             assert len(service.store.events(conn)) == 1
     finally:
         service.close()
+
+
+def test_batches_written_in_one_transaction_count_references_once(service):
+    """Plans sharing parts (the same entity's revisions, the same labels) written together:
+    every part is stored once and counted once per distinct parent."""
+    first = plan_import([record("shared label, long enough", 10, modified="2020-01-01T00:00:00Z"),
+                         record("shared label, long enough", 20, entity_id="Q6")])
+    second = plan_import([record("shared label, long enough", 30, modified="2021-01-01T00:00:00Z"),
+                          record("another label, long enough", 40, entity_id="Q7")])
+    results = service.write_import([first, second])
+    assert [[r.status for r in batch] for batch in results] == [["imported"] * 2] * 2
+    assert [r.revision_id for r in service.history("Q5")[0]] == [30, 10]
+    check_reference_counts(service.store)
+    again = service.write_import([second, first])  # already stored: nothing written
+    assert {r.status for batch in again for r in batch} == {"unchanged"}
+    check_reference_counts(service.store)

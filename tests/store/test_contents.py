@@ -19,9 +19,9 @@ def weak_id(kind: int, data: bytes) -> bytes:
 def save(store, entity):
     splitter = store.splitter()
     root = splitter.entity(entity)
-    store.prepare_parts(splitter.parts)
+    parts = store.prepare_parts(splitter.parts)
     with store.write() as tx:
-        store.put_parts(tx, splitter.parts, [root])
+        store.put_parts(tx, parts, [root])
     return root
 
 

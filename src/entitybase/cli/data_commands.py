@@ -22,12 +22,19 @@ from ..model import EntityFormatError, parse_entity, parse_entity_data
 from ..model.entities import Redirect
 from ..rdf import FLAVORS
 from ..service import EntityRedirected, ServiceError, User, open_service
+from ..service.collector import fewer_collections
 from ..service.importer import ImportPlan, plan_import, raise_revision_counter
 from ..service.linked_data import FORMATS
 
 log = logging.getLogger("entitybase.import")
 
+# Records are planned in batches of up to BATCH_ENTITIES records or BATCH_BYTES of text:
+# small, so that planning processes and the writer are busy at once. The writer puts the
+# planned batches that are ready (up to GROUP_ENTITIES records) in one transaction, so that
+# the database writes each index page once per group rather than once per batch.
 BATCH_ENTITIES = 200
+BATCH_BYTES = 1 << 20
+GROUP_ENTITIES = 1000
 # Who maintenance commands edit as, like MediaWiki's maintenance scripts.
 MAINTENANCE_USER = User(0, "Maintenance script", admin=True, bot=False)
 
@@ -183,9 +190,9 @@ def import_files(data_dir, files: list[str], workers: int | None = None,
         for batch in read_batches(files):
             pending.append((batch, pool.submit(plan_lines, batch) if pool else None))
             if len(pending) > 2 * max(workers, 1) or not pool:
-                _write_planned(service, *pending.popleft(), counts, progress)
+                _write_ready(service, pending, counts, progress)
         while pending:
-            _write_planned(service, *pending.popleft(), counts, progress)
+            _write_ready(service, pending, counts, progress)
     finally:
         service.close()
         if pool:
@@ -231,14 +238,16 @@ PR_SET_PDEATHSIG = 1
 
 
 def read_batches(files: list[str]) -> Iterator[list[tuple[str, int, bytes]]]:
-    """(file, line number, text) of up to BATCH_ENTITIES records at a time."""
-    batch = []
+    """(file, line number, text) of up to BATCH_ENTITIES records, or BATCH_BYTES of text,
+    at a time."""
+    batch, size = [], 0
     for name in files:
         for number, text in read_chunks(name):
             batch.append((name, number, text))
-            if len(batch) >= BATCH_ENTITIES:
+            size += len(text)
+            if len(batch) >= BATCH_ENTITIES or size >= BATCH_BYTES:
                 yield batch
-                batch = []
+                batch, size = [], 0
     if batch:
         yield batch
 
@@ -262,27 +271,35 @@ def parse_lines(lines: list) -> tuple[list, list]:
 
 def plan_lines(lines: list) -> tuple[list, list, ImportPlan]:
     """In a worker: parse and plan one batch. Returns (sources, errors, plan)."""
-    records, errors = parse_lines(lines)
-    plan = plan_import([record for _, _, record in records])
+    with fewer_collections():
+        records, errors = parse_lines(lines)
+        plan = plan_import([record for _, _, record in records])
     return [(name, number) for name, number, _ in records], errors, plan
 
 
-def _write_planned(service, lines: list, future, counts: Counts, progress) -> None:
-    if future is None:
-        sources, errors, plan = plan_lines(lines)
-    else:
-        sources, errors, plan = future.result()
-    for name, number, error in errors:
-        log.error("%s:%d: %s", name, number, error)
-    counts.add(len(errors), 0, 0)
+def _write_ready(service, pending: collections.deque, counts: Counts, progress) -> None:
+    """Write the next batch, and the batches after it whose plans are ready, in one
+    transaction: small batches keep the planning processes busy, large transactions keep
+    the database from writing the same index pages again for every batch."""
+    group = [pending.popleft()]
+    while (pending and pending[0][1] is not None and pending[0][1].done()
+           and sum(len(lines) for lines, _ in group) < GROUP_ENTITIES):
+        group.append(pending.popleft())
+    planned = [plan_lines(lines) if future is None else future.result()
+               for lines, future in group]
+    for _, errors, _ in planned:
+        for name, number, error in errors:
+            log.error("%s:%d: %s", name, number, error)
+        counts.add(len(errors), 0, 0)
     try:
-        results = service.write_import(plan)
-    except Exception:  # noqa: BLE001 - the batch failed as a whole: isolate the bad records
-        records, _ = parse_lines(lines)
-        counts.add(*import_batch(service, records))
+        results = service.write_import([plan for _, _, plan in planned])
+    except Exception:  # noqa: BLE001 - the group failed as a whole: isolate the bad records
+        for lines, _ in group:
+            counts.add(*import_batch(service, parse_lines(lines)[0]))
     else:
-        counts.add(*_report(sources, results))
-    progress(len(lines))
+        for (sources, _, _), batch_results in zip(planned, results, strict=True):
+            counts.add(*_report(sources, batch_results))
+    progress(sum(len(lines) for lines, _ in group))
 
 
 def import_batch(service, batch: list) -> tuple[int, int, int]:

@@ -6,7 +6,6 @@ are read, through a reader whose caches are bounded (store.reading), so memory s
 however large the store is.
 """
 
-import gc
 import gzip
 import hashlib
 import json
@@ -17,7 +16,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -25,6 +23,7 @@ from ..model import EntitySchema, write_dump_line
 from ..rdf import RdfDumpWriter
 from ..store.engine import limit_cache
 from ..store.reading import EntityReader
+from .collector import fewer_collections
 from .errors import RuleViolation
 from .records import Settings
 
@@ -132,7 +131,7 @@ class Dumps:
             if format != "json" and workers > 1:
                 self._rdf_parallel(info, sink, workers, out / f".{name}")
             else:
-                with _fewer_collections(), _gzip(sink) as stream:
+                with fewer_collections(), _gzip(sink) as stream:
                     chunks = self._json(info) if format == "json" else self._rdf(info)
                     for chunk in chunks:
                         stream.write(chunk)
@@ -276,20 +275,6 @@ class Dumps:
                 Path(job.path).unlink(missing_ok=True)
 
 
-@contextmanager
-def _fewer_collections():
-    """Run the cyclic garbage collector less often while dumping. Reading a page decodes
-    hundreds of entities (millions of small dicts and lists, freed by reference counting);
-    with the default threshold the collector runs every 700 allocations and keeps promoting
-    and rescanning them: a third of the reading time. Restored afterwards."""
-    thresholds = gc.get_threshold()
-    gc.set_threshold(50_000, 20, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-
-
 def _gzip(sink) -> gzip.GzipFile:
     return gzip.GzipFile(fileobj=sink, mode="wb", compresslevel=COMPRESS_LEVEL, mtime=0)
 
@@ -339,7 +324,7 @@ def dump_slice_main() -> None:
         dumps = Dumps(service, job.page)
         info = DumpInfo("", job.format, job.flavor, job.since, "")
         writer = dumps._rdf_writer(info)
-        with _fewer_collections(), open(job.path, "wb") as handle, _gzip(handle) as stream:
+        with fewer_collections(), open(job.path, "wb") as handle, _gzip(handle) as stream:
             pages = dumps._pages(job.since, job.after, job.until)
             for chunk in dumps._rdf_body(writer, info, pages):
                 stream.write(chunk)

@@ -12,8 +12,9 @@ from typing import NamedTuple
 
 from ..model import Entity, PageMeta
 from ..model.ids import numeric_id
-from ..store import Part, Splitter, blake2b_id
+from ..store import PartBatch, Splitter, blake2b_id
 from . import backlinks
+from .collector import fewer_collections
 from .records import ImportResult
 from .revisions import entity_kind, event, fill_statements, now
 from .rules import unique_keys
@@ -36,18 +37,7 @@ class ImportPlan(NamedTuple):
     """A batch ready to write: plain data, so another process can prepare it."""
 
     records: list[PlannedRecord]
-    parts: dict[bytes, Part]
-
-    def __reduce__(self):
-        # Pickled as plain tuples: pickling tens of thousands of named tuples costs as much
-        # as planning them.
-        return _unpickle_plan, ([tuple(r) for r in self.records],
-                                [(key, *part) for key, part in self.parts.items()])
-
-
-def _unpickle_plan(records: list[tuple], parts: list[tuple]) -> ImportPlan:
-    return ImportPlan([PlannedRecord(*r) for r in records],
-                      {key: Part(kind, data, kids) for key, kind, data, kids in parts})
+    parts: PartBatch
 
 
 def plan_import(records: Sequence[tuple[Entity, PageMeta]], content_id=blake2b_id) -> ImportPlan:
@@ -60,19 +50,35 @@ def plan_import(records: Sequence[tuple[Entity, PageMeta]], content_id=blake2b_i
         planned.append(PlannedRecord(entity.id, entity_kind(entity), meta,
                                      splitter.entity(entity), unique_keys(entity),
                                      frozenset(backlinks.entity_links(entity))))
-    return ImportPlan(planned, splitter.parts)
+    return ImportPlan(planned, PartBatch.of(splitter.parts))
 
 
 def import_batch(service, records: Sequence[tuple[Entity, PageMeta]]) -> list[ImportResult]:
-    return write_import(service, plan_import(records, service.store.contents.content_id))
+    plan = plan_import(records, service.store.contents.content_id)
+    return write_import(service, [plan])[0]
 
 
-def write_import(service, plan: ImportPlan) -> list[ImportResult]:
-    """Write a planned batch in one transaction."""
+def write_import(service, plans: Sequence[ImportPlan]) -> list[list[ImportResult]]:
+    """Write planned batches in one transaction; the results of each batch's records."""
     store = service.store
     with store.read() as conn:
-        stored = store.existing_revisions(
-            conn, [r.meta.lastrevid for r in plan.records if r.meta.lastrevid])
+        stored = store.existing_revisions(conn, [
+            r.meta.lastrevid for plan in plans for r in plan.records if r.meta.lastrevid])
+    work = [(plan, *_triage(plan, stored)) for plan in plans]
+    if any(todo for _, _, todo in work):
+        for plan, _, todo in work:
+            if todo:
+                store.prepare_parts(plan.parts)
+        with fewer_collections(), store.write() as tx:
+            for plan, results, todo in work:
+                if todo:
+                    _write(service, tx, todo, results, plan.parts)
+    return [results for _, results, _ in work]
+
+
+def _triage(plan: ImportPlan, stored: dict[int, str]) -> tuple[list, list]:
+    """(results so far, [(index, record) to write]): a revision already stored is unchanged
+    if it is the same entity's, failed if another's. `stored` learns the revisions to write."""
     results: list[ImportResult | None] = [None] * len(plan.records)
     todo = []
     for index, record in enumerate(plan.records):
@@ -88,12 +94,7 @@ def write_import(service, plan: ImportPlan) -> list[ImportResult]:
         if revision_id is not None:
             stored[revision_id] = record.entity_id
         todo.append((index, record))
-    if not todo:
-        return results
-    store.prepare_parts(plan.parts)
-    with store.write() as tx:
-        _write(service, tx, todo, results, plan.parts)
-    return results
+    return results, todo
 
 
 def _write(service, tx, todo: list, results: list, parts: dict) -> None:
@@ -110,7 +111,9 @@ def _write(service, tx, todo: list, results: list, parts: dict) -> None:
         if result is not None and result.entity_id in warnings and result.status == "imported":
             result.warnings = warnings[result.entity_id]
     revisions = placed.revisions
-    store.put_parts(tx, parts, [bytes.fromhex(row["manifest_id"]) for row in revisions])
+    # Not cached: an import goes through far more parts than readers reuse.
+    store.put_parts(tx, parts, [bytes.fromhex(row["manifest_id"]) for row in revisions],
+                    cache=False)
     events = [event(row) for row in revisions]
     store.insert_revisions(tx, revisions)
     store.add_events(tx, events)

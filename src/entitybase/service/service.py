@@ -351,7 +351,7 @@ class Service:
         old_keys, new_keys = key_change(old, entity)
         old_links = saved.links if saved is not None else backlinks.link_counts(old)
         links = backlinks.counts_after(old_links, changes.removed, changes.added)
-        self.store.prepare_parts(splitter.parts)
+        parts = self.store.prepare_parts(splitter.parts)
         kind = entity_kind(entity)
         user = meta["user"]
         with self.store.write() as tx:
@@ -371,7 +371,7 @@ class Service:
                 lifecycle.check_write(conn, entity.id, user, meta["bot"])
             backlinks.change(tx, entity.id, old_links.keys(), links.keys())
             self._update_keys(tx, entity.id, old_keys, new_keys)
-            self.store.put_parts(tx, splitter.parts, [bytes.fromhex(root)])
+            self.store.put_parts(tx, parts, [bytes.fromhex(root)])
             row = {"revision_id": revision_id, "entity_id": entity.id, "parent_id": expected,
                    "timestamp": timestamp, "user_id": user.id if user else None,
                    "user_name": user.name if user else None, "comment": meta["comment"],
@@ -470,9 +470,10 @@ class Service:
         """Import (entity, page metadata) pairs in one transaction; see importer.py."""
         return import_batch(self, records)
 
-    def write_import(self, plan: ImportPlan) -> list[ImportResult]:
-        """Write a batch planned by importer.plan_import (possibly in another process)."""
-        return write_import(self, plan)
+    def write_import(self, plans: list[ImportPlan]) -> list[list[ImportResult]]:
+        """Write batches planned by importer.plan_import (possibly in other processes) in one
+        transaction; the results of each batch."""
+        return write_import(self, plans)
 
     # -- statistics --------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ contents are never merged silently. Reference counts count the parts (and revisi
 point at a part; a part is counted once per distinct parent.
 """
 
+import bisect
 import hashlib
 import itertools
 import operator
@@ -43,6 +44,64 @@ class Part(NamedTuple):
     kind: int
     data: bytes
     children: tuple[bytes, ...]
+
+
+class PartBatch:
+    """Parts to write, as columns in id order: what a write needs and nothing more, so that a
+    planning process can send tens of thousands of them cheaply (lists of bytes, str, int).
+
+    `parents[i]` counts the distinct parts of the batch that point at part i, `outside` the
+    parts pointing at ids not in the batch (stored already). A part is counted once per
+    distinct parent; `children(i)` lists part i's distinct children."""
+
+    __slots__ = ("_children", "datas", "hexes", "keys", "kinds", "outside", "parents")
+
+    def __init__(self, keys, hexes, kinds, datas, parents, outside, children):
+        self.keys, self.hexes, self.kinds, self.datas = keys, hexes, kinds, datas
+        self.parents, self.outside, self._children = parents, outside, children
+
+    @classmethod
+    def of(cls, parts: dict[bytes, Part]) -> "PartBatch":
+        keys = sorted(parts)
+        values = list(map(parts.__getitem__, keys))
+        distinct = [kids if len(kids) < 2 else tuple(set(kids)) for _, _, kids in values]
+        counts = Counter(itertools.chain.from_iterable(distinct))
+        parents = [counts.pop(key, 0) for key in keys]  # what remains points outside
+        return cls(keys, [key.hex() for key in keys], [kind for kind, _, _ in values],
+                   [data for _, data, _ in values], parents, counts,
+                   list(map(b"".join, distinct)))
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __reduce__(self):
+        return PartBatch, (self.keys, self.hexes, self.kinds, self.datas, self.parents,
+                           self.outside, self._children)
+
+    def index(self, key: bytes) -> int | None:
+        """The position of a key in the batch, None if it is not in it."""
+        i = bisect.bisect_left(self.keys, key)
+        return i if i < len(self.keys) and self.keys[i] == key else None
+
+    def children(self, i: int) -> list[bytes]:
+        joined = self._children[i]
+        return [joined[at:at + 16] for at in range(0, len(joined), 16)]
+
+    def large(self, threshold: int) -> list[int]:
+        """The positions of the parts above the blob threshold."""
+        if max(map(len, self.datas), default=0) <= threshold:
+            return []
+        return [i for i, data in enumerate(self.datas) if len(data) > threshold]
+
+    def rows(self, positions, refs) -> list[tuple]:
+        """Content rows (id, kind, size, refs, data) of these parts, `refs[i]` references
+        to part i; the data of large parts is left to the blob store (None)."""
+        hexes, kinds, datas = self.hexes, self.kinds, self.datas
+        if len(positions) == len(self.keys):  # every part: built column-wise
+            rows = list(zip(hexes, kinds, map(len, datas), refs, datas))
+        else:
+            rows = [(hexes[i], kinds[i], len(datas[i]), refs[i], datas[i]) for i in positions]
+        return rows
 
 
 def blake2b_id(kind: int, data: bytes) -> bytes:
@@ -121,8 +180,8 @@ def select_in(conn: sa.Connection, query, values: list, column=content.c.id):
     for start in range(0, len(values), BATCH):
         chunk = values[start:start + BATCH]
         chunk = chunk + [chunk[0]] * (BATCH - len(chunk))
-        if compiled.positional:
-            args = tuple(chunk[int(name[1:])] for name in compiled.positiontup)
+        if compiled.positional:  # the placeholders are numbered in order
+            args = tuple(chunk)
         else:
             args = {f"v{i}": value for i, value in enumerate(chunk)}
         yield from conn.exec_driver_sql(compiled.string, args)
@@ -178,15 +237,16 @@ class ContentStore:
     def load(self, conn: sa.Connection, ids: list[bytes]) -> dict[bytes, tuple[int, bytes]]:
         """`get` without the cache, neither read nor filled: for readers that go through
         the whole store once (dumps), which would only push out what others reuse."""
-        loaded = self._load(conn, ids)
+        loaded = self._load(conn, [key.hex() for key in ids])
         if len(loaded) < len(set(ids)):
             absent = next(key for key in ids if key not in loaded)
             raise MissingContent(f"content {absent.hex()} is not stored")
         return loaded
 
-    def _load(self, conn, keys: list[bytes]) -> dict[bytes, tuple[int, bytes]]:
+    def _load(self, conn, hexes: list[str]) -> dict[bytes, tuple[int, bytes]]:
+        """(kind, data) of the stored parts among these hex ids."""
         loaded = {}
-        hexes = sorted(key.hex() for key in keys)  # in index order: fewer page visits
+        hexes = sorted(hexes)  # in index order: fewer page visits
         for hex_id, kind, data in select_in(conn, self._select, hexes):
             if data is None:
                 data = self.blobs.get(hex_id)
@@ -197,59 +257,90 @@ class ContentStore:
 
     # -- writing -----------------------------------------------------------------------------
 
-    def write_blobs(self, parts: dict[bytes, Part]) -> None:
+    def write_blobs(self, batch: PartBatch) -> None:
         """Large parts go to the blob store before the transaction that references them."""
+        large = [(batch.hexes[i], batch.datas[i]) for i in batch.large(self.blob_threshold)]
         put_many = getattr(self.blobs, "put_many", None)
         if put_many is not None:  # S3: parallel put-if-absent requests, each verified
-            put_many([(key.hex(), part.data) for key, part in parts.items()
-                      if len(part.data) > self.blob_threshold])
+            put_many(large)
             return
-        for key, part in parts.items():
-            if len(part.data) > self.blob_threshold:
-                hex_id = key.hex()
-                existing = self.blobs.get(hex_id)
-                if existing is None:
-                    self.blobs.put(hex_id, part.data)
-                elif existing != part.data:
-                    raise ContentCollision(hex_id)
+        for hex_id, data in large:
+            existing = self.blobs.get(hex_id)
+            if existing is None:
+                self.blobs.put(hex_id, data)
+            elif existing != data:
+                raise ContentCollision(hex_id)
 
-    def put(self, conn: sa.Connection, parts: dict[bytes, Part], roots: Counter) -> list:
+    def put(self, conn: sa.Connection, batch: PartBatch, roots: Counter,
+            cache: bool = True) -> list:
         """Store the parts not stored yet and count references, inside the caller's
         transaction. `roots` counts references from outside any part (revision rows).
-        Returns the cache entries to add once the transaction commits."""
+        Returns the cache entries to add once the transaction commits (none without
+        `cache`: a bulk import would only push out what readers reuse)."""
+        keys, kinds, datas = batch.keys, batch.kinds, batch.datas
         known = self.known.items
-        unknown = []
-        for key, part in parts.items():
+        unknown, present = [], []  # positions of parts not cached / stored
+        for i, key in enumerate(keys):
             item = known.get(key)
             if item is None:
-                unknown.append(key)
-            elif item[1] != part.data or item[0] != part.kind:
+                unknown.append(i)
+            elif item[1] != datas[i] or item[0] != kinds[i]:
                 raise ContentCollision(key.hex())
-        stored = self._load(conn, unknown)
-        for key, item in stored.items():
-            if item != (parts[key].kind, parts[key].data):
-                raise ContentCollision(key.hex())
-        new = [key for key in unknown if key not in stored] if stored else unknown
-        increments = Counter(roots)  # a part is counted once per distinct parent
-        increments.update(itertools.chain.from_iterable(set(parts[key].children) for key in new))
-        self._insert(conn, new, parts, increments)
-        new_set = set(new)
-        self._count(conn, parts, {key: n for key, n in increments.items() if key not in new_set})
-        return [(key, parts[key].kind, parts[key].data) for key in new] + [
+            else:
+                present.append(i)
+        stored = self._load(conn, [batch.hexes[i] for i in unknown])
+        if stored:
+            new = []
+            for i in unknown:
+                item = stored.get(keys[i])
+                if item is None:
+                    new.append(i)
+                elif item != (kinds[i], datas[i]):
+                    raise ContentCollision(keys[i].hex())
+                else:
+                    present.append(i)
+        else:
+            new = unknown
+        refs, increments = self._references(batch, present, roots)
+        self._insert(conn, batch, new, refs)
+        self._count(conn, batch, increments)
+        if not cache:
+            return []
+        return [(keys[i], kinds[i], datas[i]) for i in new] + [
             (key, kind, data) for key, (kind, data) in stored.items()]
 
-    def _insert(self, conn, new: list[bytes], parts: dict[bytes, Part], increments: Counter):
-        """Insert rows in id order: neighbouring keys share index pages, so each page is
-        written once per batch rather than once per row."""
-        rows, large = [], []
-        threshold, refs = self.blob_threshold, increments.get
-        for key in sorted(new):
-            kind, data, _ = parts[key]
-            hex_id, size = key.hex(), len(data)
-            if size > threshold:
-                large.append((hex_id, data))
-                data = None
-            rows.append((hex_id, kind, size, refs(key, 0), data))
+    @staticmethod
+    def _references(batch: PartBatch, present: list[int], roots: Counter):
+        """References each part gains: (per position, {id: n} of stored parts). Every part
+        of the batch counts as a parent, then the stored ones are taken back out: only new
+        parts add references to their children."""
+        refs, outside = list(batch.parents), Counter(batch.outside)
+        for key, n in roots.items():
+            i = batch.index(key)
+            if i is None:
+                outside[key] += n
+            else:
+                refs[i] += n
+        for i in present:
+            for child in batch.children(i):
+                at = batch.index(child)
+                if at is None:
+                    outside[child] -= 1
+                else:
+                    refs[at] -= 1
+        increments = {batch.keys[i]: refs[i] for i in present if refs[i]}
+        increments.update((key, n) for key, n in outside.items() if n)
+        return refs, increments
+
+    def _insert(self, conn, batch: PartBatch, new: list[int], refs) -> None:
+        """Insert rows in id order (the batch's): neighbouring keys share index pages, so
+        each page is written once per batch rather than once per row."""
+        rows, large = batch.rows(new, refs), []
+        if batch.large(self.blob_threshold):
+            for at, (hex_id, kind, size, count, data) in enumerate(rows):
+                if size > self.blob_threshold:
+                    large.append((hex_id, data))
+                    rows[at] = (hex_id, kind, size, count, None)
         executemany(conn, _INSERT, rows, _CONTENT_COLUMNS)
         for hex_id, data in large:
             # Garbage collection deletes blobs without a row under the same lock that this
@@ -261,7 +352,7 @@ class ContentStore:
         return executemany(conn, _INCREMENT,
                            [{"key": key.hex(), "n": n} for key, n in increments.items()])
 
-    def _count(self, conn, parts: dict[bytes, Part], increments: dict[bytes, int]) -> None:
+    def _count(self, conn, batch: PartBatch, increments: dict[bytes, int]):
         """Add references to stored parts. Garbage collection may have removed an unreferenced
         part that this process still had cached: such parts are stored again, and so are
         their own children where gc took them too."""
@@ -270,7 +361,9 @@ class ContentStore:
                 conn, _SELECT_ID, [key.hex() for key in increments])}
             gone = [key for key in increments if key not in present]
             self.known.discard(gone)
-            if any(key not in parts for key in gone):
+            positions = sorted(batch.index(key) for key in gone if batch.index(key) is not None)
+            if len(positions) < len(gone):
                 raise MissingContent("a part this edit reuses was garbage collected")
-            self._insert(conn, gone, parts, Counter(increments))
-            increments = Counter(child for key in gone for child in set(parts[key].children))
+            refs = {i: increments[batch.keys[i]] for i in positions}
+            self._insert(conn, batch, positions, refs)
+            increments = Counter(child for i in positions for child in batch.children(i))

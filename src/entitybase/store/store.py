@@ -19,6 +19,7 @@ from .contents import (
     ContentIdFunction,
     ContentStore,
     Part,
+    PartBatch,
     blake2b_id,
     executemany,
     select_in,
@@ -49,6 +50,10 @@ _SEQ_ADD = (sa.update(t.sequence).where(_SEQ.name == sa.bindparam("seq"))
 _SEQ_RAISE = (sa.update(t.sequence).where(_SEQ.name == sa.bindparam("seq"),
                                          _SEQ.value < sa.bindparam("floor"))
               .values(value=sa.bindparam("floor")))
+
+
+def _batch(parts: PartBatch | dict[bytes, Part]) -> PartBatch:
+    return parts if isinstance(parts, PartBatch) else PartBatch.of(parts)
 
 
 def _swap_statement(columns: tuple[str, ...]):
@@ -133,13 +138,18 @@ class Store:
                     for key, (kind, data) in self.contents.get(conn, ids).items()}
         return statement_ids(self.root(conn, manifest_id), get)
 
-    def prepare_parts(self, parts: dict[bytes, Part]) -> None:
-        """Before the transaction: write large parts to the blob store."""
-        self.contents.write_blobs(parts)
+    def prepare_parts(self, parts: PartBatch | dict[bytes, Part]) -> PartBatch:
+        """Before the transaction: write large parts to the blob store. Returns the parts as
+        the batch that `put_parts` takes."""
+        batch = _batch(parts)
+        self.contents.write_blobs(batch)
+        return batch
 
-    def put_parts(self, tx: Transaction, parts: dict[bytes, Part], roots: Iterable[bytes]):
-        """Store new parts and count references; `roots` are referenced by revision rows."""
-        tx.cache_entries += self.contents.put(tx.conn, parts, Counter(roots))
+    def put_parts(self, tx: Transaction, parts: PartBatch | dict[bytes, Part],
+                  roots: Iterable[bytes], cache: bool = True):
+        """Store new parts and count references; `roots` are referenced by revision rows.
+        With `cache`, the parts enter the cache of known parts once the write commits."""
+        tx.cache_entries += self.contents.put(tx.conn, _batch(parts), Counter(roots), cache)
 
     def load_parts(self, conn: sa.Connection, *root_ids: bytes) -> dict:
         """Every part under the roots, level by level: id -> (kind, decoded value)."""
@@ -196,7 +206,7 @@ class Store:
                 continue
             if len(key) == 16:
                 keys.append(key)
-        loaded = self.contents._load(conn, [k for k in keys if not self.contents.known.get(k)])
+        loaded = self.contents._load(conn, [k.hex() for k in keys if not self.contents.known.get(k)])
         found = {k: self.contents.known.get(k) for k in keys if self.contents.known.get(k)}
         found.update(loaded)
         return {key.hex(): value for key, value in found.items()}
