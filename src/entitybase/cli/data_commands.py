@@ -239,15 +239,16 @@ PR_SET_PDEATHSIG = 1
 
 def read_batches(files: list[str]) -> Iterator[list[tuple[str, int, bytes]]]:
     """(file, line number, text) of up to BATCH_ENTITIES records, or BATCH_BYTES of text,
-    at a time."""
-    batch, size = [], 0
+    at a time. The first batches are smaller (1/16 of the bytes, doubling): the writer
+    waits for the first plan, and a small one is ready soon."""
+    batch, size, limit = [], 0, BATCH_BYTES // 16
     for name in files:
         for number, text in read_chunks(name):
             batch.append((name, number, text))
             size += len(text)
-            if len(batch) >= BATCH_ENTITIES or size >= BATCH_BYTES:
+            if len(batch) >= BATCH_ENTITIES or size >= limit:
                 yield batch
-                batch, size = [], 0
+                batch, size, limit = [], 0, min(2 * limit, BATCH_BYTES)
     if batch:
         yield batch
 

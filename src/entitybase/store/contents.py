@@ -184,7 +184,7 @@ def select_in(conn: sa.Connection, query, values: list, column=content.c.id):
             args = tuple(chunk)
         else:
             args = {f"v{i}": value for i, value in enumerate(chunk)}
-        yield from conn.exec_driver_sql(compiled.string, args)
+        yield from conn.exec_driver_sql(compiled.string, args).fetchall()
 
 
 _COMPILED: dict = {}
@@ -279,15 +279,13 @@ class ContentStore:
         `cache`: a bulk import would only push out what readers reuse)."""
         keys, kinds, datas = batch.keys, batch.kinds, batch.datas
         known = self.known.items
-        unknown, present = [], []  # positions of parts not cached / stored
-        for i, key in enumerate(keys):
-            item = known.get(key)
-            if item is None:
-                unknown.append(i)
-            elif item[1] != datas[i] or item[0] != kinds[i]:
-                raise ContentCollision(key.hex())
-            else:
-                present.append(i)
+        cached = {i: item for i, key in enumerate(keys)  # cached, so stored
+                  if (item := known.get(key)) is not None}
+        for i, item in cached.items():
+            if item != (kinds[i], datas[i]):
+                raise ContentCollision(keys[i].hex())
+        present = list(cached)
+        unknown = [i for i in range(len(keys)) if i not in cached] if cached else range(len(keys))
         stored = self._load(conn, [batch.hexes[i] for i in unknown])
         if stored:
             new = []
@@ -300,7 +298,7 @@ class ContentStore:
                 else:
                     present.append(i)
         else:
-            new = unknown
+            new = list(unknown)
         refs, increments = self._references(batch, present, roots)
         self._insert(conn, batch, new, refs)
         self._count(conn, batch, increments)
