@@ -5,6 +5,8 @@ writer); writers begin with BEGIN IMMEDIATE so that two writers queue on the bus
 instead of deadlocking when both try to upgrade a read lock.
 """
 
+import sqlite3
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -23,7 +25,7 @@ def _sqlite_engine(path: Path, begin: str) -> sa.Engine:
         # Take transaction control from the driver so BEGIN is ours to issue.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _enable_wal(cursor)
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA cache_size=-65536")
@@ -35,6 +37,21 @@ def _sqlite_engine(path: Path, begin: str) -> sa.Engine:
         conn.exec_driver_sql(begin)
 
     return engine
+
+
+def _enable_wal(cursor) -> None:
+    """WAL mode is kept in the database file. Switching a new database to it takes a lock
+    that SQLite does not wait for, so connections opening one together retry for as long
+    as they would wait for any lock."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def sqlite_engines(path: Path) -> tuple[sa.Engine, sa.Engine]:
