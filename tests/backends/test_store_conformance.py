@@ -7,8 +7,9 @@ import sqlalchemy as sa
 
 from entitybase.model import Item, PageMeta, Term
 from entitybase.service import EditConflict, open_service
-from entitybase.store import ContentCollision, Part, PartBatch, outbox
+from entitybase.store import ContentCollision, Splitter, outbox
 from entitybase.store import schema as t
+from entitybase.store.layout import TEXT
 
 from .conftest import EDITOR
 
@@ -75,9 +76,10 @@ def test_blob_collision_is_detected(service):
     blobs = service.store.contents.blobs
     key = "ab" * 16
     blobs.put(key, b"one")
+    splitter = Splitter(lambda kind, data: bytes.fromhex(key))  # every part gets that id
+    splitter.put(TEXT, b"two" * 2000)
     with pytest.raises(ContentCollision):
-        service.store.contents.write_blobs(
-            PartBatch.of({bytes.fromhex(key): Part(0, b"two" * 2000, ())}))
+        service.store.contents.write_blobs(splitter.batch())
     assert blobs.get(key) == b"one"
 
 

@@ -19,7 +19,8 @@ def weak_id(kind: int, data: bytes) -> bytes:
 def save(store, entity):
     splitter = store.splitter()
     root = splitter.entity(entity)
-    parts = store.prepare_parts(splitter.parts)
+    parts = splitter.batch()
+    store.prepare_parts(parts)
     with store.write() as tx:
         store.put_parts(tx, parts, [root])
     return root
@@ -74,17 +75,17 @@ def test_collision_with_stored_content(tmp_path):
     splitter = store.splitter()
     first = splitter.put(7, b"one")
     with store.write() as tx:
-        store.put_parts(tx, splitter.parts, [first])
+        store.put_parts(tx, splitter.batch(), [first])
     for n in range(1000):  # find a different text with the same one-byte id
         if weak_id(7, b"x%d" % n) == first:
             break
     other = store.splitter()
     other.put(7, b"x%d" % n)
     with pytest.raises(ContentCollision), store.write() as tx:
-        store.put_parts(tx, other.parts, [first])
+        store.put_parts(tx, other.batch(), [first])
     store.contents.known.items.clear()  # and with a cold cache, the database is compared
     with pytest.raises(ContentCollision), store.write() as tx:
-        store.put_parts(tx, other.parts, [first])
+        store.put_parts(tx, other.batch(), [first])
     store.close()
 
 

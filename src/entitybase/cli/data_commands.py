@@ -71,7 +71,7 @@ def register(commands) -> None:
         "import", help="import Special:EntityData JSON, JSON dumps or JSONL (.gz/.bz2 too)")
     command.add_argument("files", nargs="+")
     command.add_argument("--workers", type=int, default=None,
-                         help="processes that parse and split (default: one per core but one)")
+                         help="processes that parse and split (default: one per core, at most 4)")
     add_data_option(command)
     command.set_defaults(run=run_import)
 
@@ -178,9 +178,9 @@ def import_files(data_dir, files: list[str], workers: int | None = None,
                  progress=lambda n: None) -> Counts:
     """Import files into the store under data_dir; bad records are logged and counted."""
     if workers is None:
-        # Workers parse and split; this process writes. One core is left to the writer.
-        cpus = os.cpu_count() or 1
-        workers = min(4, cpus - 1)
+        # Workers parse and split; this process writes, and waits for plans part of the
+        # time: a worker per core (up to 4) uses that time too.
+        workers = min(4, os.cpu_count() or 1)
     counts = Counts()
     pool = _pool(workers) if workers > 0 else None
     service = open_service(data_dir)

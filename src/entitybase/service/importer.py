@@ -52,7 +52,7 @@ def plan_import(records: Sequence[tuple[Entity, PageMeta]], content_id=blake2b_i
         planned.append(PlannedRecord(entity.id, entity_kind(entity), meta,
                                      splitter.entity(entity), unique_keys(entity),
                                      frozenset(backlinks.entity_links(entity))))
-    return ImportPlan(planned, PartBatch.of(splitter.parts))
+    return ImportPlan(planned, splitter.batch())
 
 
 def import_batch(service, records: Sequence[tuple[Entity, PageMeta]]) -> list[ImportResult]:

@@ -351,7 +351,8 @@ class Service:
         old_keys, new_keys = key_change(old, entity)
         old_links = saved.links if saved is not None else backlinks.link_counts(old)
         links = backlinks.counts_after(old_links, changes.removed, changes.added)
-        parts = self.store.prepare_parts(splitter.parts)
+        parts = splitter.batch()
+        self.store.prepare_parts(parts)
         kind = entity_kind(entity)
         user = meta["user"]
         with self.store.write() as tx:

@@ -3,9 +3,9 @@
 The embedded backend is one SQLite database plus a blob directory under the data dir.
 """
 
-from .contents import ContentCollision, MissingContent, Part, PartBatch, blake2b_id
+from .contents import ContentCollision, MissingContent, PartBatch, blake2b_id
 from .layout import KIND_NAMES, Splitter
 from .store import Store, Transaction, TransientConflict
 
-__all__ = ["KIND_NAMES", "ContentCollision", "MissingContent", "Part", "PartBatch", "Splitter", "Store",
+__all__ = ["KIND_NAMES", "ContentCollision", "MissingContent", "PartBatch", "Splitter", "Store",
            "Transaction", "TransientConflict", "blake2b_id"]

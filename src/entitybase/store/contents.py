@@ -8,12 +8,10 @@ point at a part; a part is counted once per distinct parent.
 
 import bisect
 import hashlib
-import itertools
 import operator
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
-from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -40,12 +38,6 @@ class MissingContent(Exception):
     """A manifest points at a part the store does not hold (a corrupt store)."""
 
 
-class Part(NamedTuple):
-    kind: int
-    data: bytes
-    children: tuple[bytes, ...]
-
-
 class PartBatch:
     """Parts to write, as columns in id order: what a write needs and nothing more, so that a
     planning process can send tens of thousands of them cheaply (lists of bytes, str, int).
@@ -61,15 +53,16 @@ class PartBatch:
         self.parents, self.outside, self._children = parents, outside, children
 
     @classmethod
-    def of(cls, parts: dict[bytes, Part]) -> "PartBatch":
-        keys = sorted(parts)
-        values = list(map(parts.__getitem__, keys))
-        distinct = [kids if len(kids) < 2 else tuple(set(kids)) for _, _, kids in values]
-        counts = Counter(itertools.chain.from_iterable(distinct))
+    def sorted(cls, keys: list[bytes], hexes: list[str], kinds: list[int], datas: list[bytes],
+               children: list[bytes], counts: dict[bytes, int]) -> "PartBatch":
+        """The batch of parts given in any order: `children` holds each part's distinct
+        children joined, `counts` how many parts point at each id (it is emptied)."""
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        keys = [keys[i] for i in order]
         parents = [counts.pop(key, 0) for key in keys]  # what remains points outside
-        return cls(keys, [key.hex() for key in keys], [kind for kind, _, _ in values],
-                   [data for _, data, _ in values], parents, counts,
-                   list(map(b"".join, distinct)))
+        return cls(keys, [hexes[i] for i in order], [kinds[i] for i in order],
+                   [datas[i] for i in order], parents, Counter(counts),
+                   [children[i] for i in order])
 
     def __len__(self) -> int:
         return len(self.keys)

@@ -21,7 +21,7 @@ import msgspec
 from msgspec import UNSET
 
 from ..model import Entity, EntitySchema, Item, Lexeme, Property
-from .contents import ContentCollision, ContentIdFunction, Part
+from .contents import ContentCollision, ContentIdFunction, PartBatch
 
 SNAK, QUALIFIERS, REFERENCE, STATEMENT, GROUP, CHUNK = 1, 2, 3, 4, 5, 6
 TERM, TERMS, ALIASES, SITELINK, SITELINKS, FORM, SENSE, ROOT, TEXT = 7, 8, 9, 10, 11, 12, 13, 14, 15
@@ -86,11 +86,20 @@ def children(kind: int, value) -> list[bytes]:
 
 
 class Splitter:
-    """Collects the parts of one or more entities: id -> Part."""
+    """Collects the parts of one or more entities, each once; `batch()` hands them over."""
 
     def __init__(self, content_id: ContentIdFunction, stored: dict | None = None):
         self.content_id = content_id
-        self.parts: dict[bytes, Part] = {}
+        # The parts as columns, filled while their values are at hand (cheaper than walking
+        # them again later): id -> position, ids, hex ids, kinds, bytes, distinct children
+        # joined, and how many parts point at each id.
+        self.positions: dict[bytes, int] = {}
+        self.keys: list[bytes] = []
+        self.hexes: list[str] = []
+        self.kinds: list[int] = []
+        self.datas: list[bytes] = []
+        self.children: list[bytes] = []
+        self.child_counts: dict[bytes, int] = {}
         # GUID -> (statement, id of its stored part): an equal statement reuses the id
         # without being encoded again (its part and children are stored already).
         self.stored = stored or {}
@@ -111,12 +120,28 @@ class Splitter:
     def put(self, kind: int, value) -> bytes:
         data = value if kind in RAW_KINDS else _pack(value)
         key = self.content_id(kind, data)
-        known = self.parts.get(key)
-        if known is None:
-            self.parts[key] = Part(kind, data, tuple(children(kind, value)))
-        elif known.kind != kind or known.data != data:
+        at = self.positions.get(key)
+        if at is None:
+            self.positions[key] = len(self.keys)
+            self.keys.append(key)
+            self.hexes.append(key.hex())
+            self.kinds.append(kind)
+            self.datas.append(data)
+            kids = children(kind, value)
+            if len(kids) > 1:
+                kids = dict.fromkeys(kids)  # each child once
+            counts = self.child_counts
+            for kid in kids:
+                counts[kid] = counts.get(kid, 0) + 1
+            self.children.append(b"".join(kids))
+        elif self.kinds[at] != kind or self.datas[at] != data:
             raise ContentCollision(key.hex())
         return key
+
+    def batch(self) -> PartBatch:
+        """The parts collected so far, in id order."""
+        return PartBatch.sorted(self.keys, self.hexes, self.kinds, self.datas, self.children,
+                                dict(self.child_counts))
 
     def entity(self, entity: Entity) -> bytes:
         """The root id of an entity; hashes and GUIDs must already be filled."""

@@ -18,7 +18,6 @@ from .contents import (
     BATCH,
     ContentIdFunction,
     ContentStore,
-    Part,
     PartBatch,
     blake2b_id,
     executemany,
@@ -50,10 +49,6 @@ _SEQ_ADD = (sa.update(t.sequence).where(_SEQ.name == sa.bindparam("seq"))
 _SEQ_RAISE = (sa.update(t.sequence).where(_SEQ.name == sa.bindparam("seq"),
                                          _SEQ.value < sa.bindparam("floor"))
               .values(value=sa.bindparam("floor")))
-
-
-def _batch(parts: PartBatch | dict[bytes, Part]) -> PartBatch:
-    return parts if isinstance(parts, PartBatch) else PartBatch.of(parts)
 
 
 def _swap_statement(columns: tuple[str, ...]):
@@ -138,18 +133,15 @@ class Store:
                     for key, (kind, data) in self.contents.get(conn, ids).items()}
         return statement_ids(self.root(conn, manifest_id), get)
 
-    def prepare_parts(self, parts: PartBatch | dict[bytes, Part]) -> PartBatch:
-        """Before the transaction: write large parts to the blob store. Returns the parts as
-        the batch that `put_parts` takes."""
-        batch = _batch(parts)
-        self.contents.write_blobs(batch)
-        return batch
+    def prepare_parts(self, parts: PartBatch) -> None:
+        """Before the transaction: write large parts to the blob store."""
+        self.contents.write_blobs(parts)
 
-    def put_parts(self, tx: Transaction, parts: PartBatch | dict[bytes, Part],
-                  roots: Iterable[bytes], cache: bool = True):
+    def put_parts(self, tx: Transaction, parts: PartBatch, roots: Iterable[bytes],
+                  cache: bool = True):
         """Store new parts and count references; `roots` are referenced by revision rows.
         With `cache`, the parts enter the cache of known parts once the write commits."""
-        tx.cache_entries += self.contents.put(tx.conn, _batch(parts), Counter(roots), cache)
+        tx.cache_entries += self.contents.put(tx.conn, parts, Counter(roots), cache)
 
     def load_parts(self, conn: sa.Connection, *root_ids: bytes) -> dict:
         """Every part under the roots, level by level: id -> (kind, decoded value)."""
