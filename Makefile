@@ -22,6 +22,8 @@ test: install
 		tests/lifecycle
 
 bench: install
+	# The HTTP figures need wrk (Debian package).
+	command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
 	$(PY) bench/run.py --quick
 
 clean:

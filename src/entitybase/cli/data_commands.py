@@ -224,17 +224,20 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     locks, open for as long as the child lived. They end with this process."""
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_end_with_parent)
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker)
     pool.submit(int).result()  # starts every worker now
     return pool
 
 
-def _end_with_parent() -> None:
+def _start_worker() -> None:
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if hasattr(os, "nice"):  # the writer is the bottleneck: workers yield the CPU to it
+        os.nice(WORKER_NICENESS)
 
 
 PR_SET_PDEATHSIG = 1
+WORKER_NICENESS = 10
 
 
 def read_batches(files: list[str]) -> Iterator[list[tuple[str, int, bytes]]]:
