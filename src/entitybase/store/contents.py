@@ -161,31 +161,48 @@ def executemany(conn: sa.Connection, statement, rows: list, columns: tuple | Non
 
 
 def select_in(conn: sa.Connection, query, values: list, column=content.c.id):
-    """Rows of `query` whose column is in `values`, BATCH values per statement. The statement
-    with BATCH placeholders is compiled once per dialect (SQLAlchemy would re-render an
-    expanding IN list on every call); the last batch repeats a value to fill it."""
+    """Rows of `query` whose column is in `values`, BATCH values per statement."""
+    for result in _run_in(conn, query, column, values):
+        yield from result.fetchall()
+
+
+def update_in(conn: sa.Connection, statement, values: list, column=content.c.id,
+              **params) -> int:
+    """Run an UPDATE on the rows whose column is in `values`, BATCH values per statement
+    (one statement per row costs a round trip each on a database server). Returns the
+    number of rows updated, each counted once."""
+    return sum(result.rowcount for result in _run_in(conn, statement, column, values, params))
+
+
+def _run_in(conn: sa.Connection, statement, column, values: list, params: dict | None = None):
+    """Results of `statement` restricted to `column IN values`, BATCH values at a time. The
+    statement with BATCH placeholders is compiled once per dialect (SQLAlchemy would
+    re-render an expanding IN list on every call); the last batch repeats a value to fill
+    it. Other parameters of the statement come before the IN list."""
     if not values:
         return
-    compiled = _compiled(conn.dialect, query, column)
+    compiled = _compiled(conn.dialect, statement, column)
     if compiled is None:
-        params = [sa.bindparam(f"v{i}") for i in range(BATCH)]
-        compiled = _compiled(conn.dialect, query, column, query.where(column.in_(params)))
+        placeholders = [sa.bindparam(f"v{i}") for i in range(BATCH)]
+        compiled = _compiled(conn.dialect, statement, column,
+                             statement.where(column.in_(placeholders)))
+    params = params or {}
+    first = tuple(params[name] for name in (compiled.positiontup or ())[:len(params)])
     for start in range(0, len(values), BATCH):
         chunk = values[start:start + BATCH]
         chunk = chunk + [chunk[0]] * (BATCH - len(chunk))
-        if compiled.positional:  # the placeholders are numbered in order
-            args = tuple(chunk)
+        if compiled.positional:  # the other parameters, then the IN list in order
+            args = first + tuple(chunk)
         else:
-            args = {f"v{i}": value for i, value in enumerate(chunk)}
-        yield from conn.exec_driver_sql(compiled.string, args).fetchall()
+            args = {**params, **{f"v{i}": value for i, value in enumerate(chunk)}}
+        yield conn.exec_driver_sql(compiled.string, args)
 
 
 _COMPILED: dict = {}
 _INSERT = sa.insert(content)
 _CONTENT_COLUMNS = ("id", "kind", "size", "refs", "data")
 _SELECT_ID = sa.select(content.c.id)
-_INCREMENT = (sa.update(content).where(content.c.id == sa.bindparam("key"))
-              .values(refs=content.c.refs + sa.bindparam("n")))
+_INCREMENT = sa.update(content).values(refs=content.c.refs + sa.bindparam("n"))
 
 
 def _compiled(dialect, statement, variant, final=None):
@@ -340,8 +357,12 @@ class ContentStore:
                 self.blobs.put(hex_id, data)
 
     def _increment(self, conn, increments: dict[bytes, int]) -> int:
-        return executemany(conn, _INCREMENT,
-                           [{"key": key.hex(), "n": n} for key, n in increments.items()])
+        """Add to the references of stored parts, one statement per count for many parts;
+        returns how many of the parts were found."""
+        by_count: dict[int, list[str]] = {}
+        for key, n in increments.items():
+            by_count.setdefault(n, []).append(key.hex())
+        return sum(update_in(conn, _INCREMENT, hexes, n=n) for n, hexes in by_count.items())
 
     def _count(self, conn, batch: PartBatch, increments: dict[bytes, int]):
         """Add references to stored parts. Garbage collection may have removed an unreferenced
