@@ -23,7 +23,7 @@ from ..model.entities import Redirect
 from ..rdf import FLAVORS
 from ..service import EntityRedirected, ServiceError, User, open_service
 from ..service.collector import fewer_collections
-from ..service.importer import ImportPlan, begin_import, plan_import
+from ..service.importer import ImportPlan, plan_import, raise_revision_counter
 from ..service.linked_data import FORMATS
 
 log = logging.getLogger("entitybase.import")
@@ -185,7 +185,7 @@ def import_files(data_dir, files: list[str], workers: int | None = None,
     pool = _pool(workers) if workers > 0 else None
     service = open_service(data_dir)
     try:
-        begin_import(service, highest_revision_id(files))
+        raise_revision_counter(service, highest_revision_id(files))
         pending: collections.deque = collections.deque()
         for batch in read_batches(files):
             pending.append((batch, pool.submit(plan_lines, batch) if pool else None))

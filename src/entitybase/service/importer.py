@@ -13,7 +13,6 @@ from typing import NamedTuple
 from ..model import Entity, PageMeta
 from ..model.ids import numeric_id
 from ..store import PartBatch, Splitter, blake2b_id
-from ..store.engine import checkpoint_less
 from . import backlinks
 from .collector import fewer_collections
 from .records import ImportResult
@@ -23,7 +22,6 @@ from .rules import unique_keys
 # The edit type of a revision imported without its source revision id: it gets a fresh id,
 # so the id says nothing about its age.
 UNDATED = "import-undated"
-BULK_CHECKPOINT_PAGES = 16_384
 
 
 class PlannedRecord(NamedTuple):
@@ -202,11 +200,9 @@ def _moves_head(dated: bool, revision_id: int, head: dict) -> bool:
     return dated and revision_id > head["revision_id"]
 
 
-def begin_import(service, at_least: int) -> None:
-    """Before a bulk import: the revision counter passes every `lastrevid` of the input, so
-    the ids given to records without one are never claimed by a record imported after them;
-    the database checkpoints its write-ahead log less often (every 64 MiB)."""
-    checkpoint_less(service.store.writer, BULK_CHECKPOINT_PAGES)
+def raise_revision_counter(service, at_least: int) -> None:
+    """Before an import: the revision counter passes every `lastrevid` of the input, so the
+    ids given to records without one are never claimed by a record imported after them."""
     if at_least:
         with service.store.write() as tx:
             service.store.raise_sequence(tx.conn, "revision", at_least)

@@ -63,23 +63,11 @@ def limit_cache(engine: sa.Engine, kib: int) -> None:
     """Hold SQLite's page cache of the engine's connections to `kib` KiB (other databases
     cache on their server: nothing to do). A dump reads every page of the database once;
     with the default cache its process would grow by the cache's size for nothing."""
-    _pragma(engine, f"cache_size=-{int(kib)}")
-
-
-def checkpoint_less(engine: sa.Engine, pages: int) -> None:
-    """Let the SQLite write-ahead log grow to `pages` pages before a commit copies it into
-    the database (the default is 1,000). Bulk writes dirty the same index pages in every
-    transaction: the log holds each of them many times, a checkpoint copies it once."""
-    _pragma(engine, f"wal_autocheckpoint={int(pages)}")
-
-
-def _pragma(engine: sa.Engine, setting: str) -> None:
-    """Set a pragma on every connection of a SQLite engine from now on."""
     if engine.dialect.name != "sqlite":
         return
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection, _record):
-        dbapi_connection.execute(f"PRAGMA {setting}")
+        dbapi_connection.execute(f"PRAGMA cache_size=-{int(kib)}")
 
-    engine.dispose()  # connections opened before keep their settings: open new ones
+    engine.dispose()  # connections opened before keep their cache: open new ones
