@@ -35,6 +35,7 @@ log = logging.getLogger("entitybase.import")
 BATCH_ENTITIES = 200
 BATCH_BYTES = 1 << 20
 GROUP_ENTITIES = 1000
+PLANNED_AHEAD = 4  # batches per worker: a long write never leaves a worker without work
 # Who maintenance commands edit as, like MediaWiki's maintenance scripts.
 MAINTENANCE_USER = User(0, "Maintenance script", admin=True, bot=False)
 
@@ -189,7 +190,7 @@ def import_files(data_dir, files: list[str], workers: int | None = None,
         pending: collections.deque = collections.deque()
         for batch in read_batches(files):
             pending.append((batch, pool.submit(plan_lines, batch) if pool else None))
-            if len(pending) > 2 * max(workers, 1) or not pool:
+            if len(pending) > PLANNED_AHEAD * max(workers, 1) or not pool:
                 _write_ready(service, pending, counts, progress)
         while pending:
             _write_ready(service, pending, counts, progress)
