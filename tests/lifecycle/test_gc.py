@@ -8,12 +8,11 @@ import traceback
 
 import msgspec
 import sqlalchemy as sa
+from store_checks import check_reference_counts
 
 from entitybase.model import Item, PageMeta, Term
 from entitybase.service import Settings, User, gc, lifecycle, open_service
 from entitybase.store import schema as t
-
-from .test_model_sequences import check_reference_counts
 
 EDITOR = User(1, "Editor", admin=False, bot=False)
 ADMIN = User(2, "Admin", admin=True, bot=False)

@@ -64,9 +64,6 @@ class PartBatch:
                    [datas[i] for i in order], parents, Counter(counts),
                    [children[i] for i in order])
 
-    def __len__(self) -> int:
-        return len(self.keys)
-
     def __reduce__(self):
         return PartBatch, (self.keys, self.hexes, self.kinds, self.datas, self.parents,
                            self.outside, self._children)
@@ -86,15 +83,13 @@ class PartBatch:
             return []
         return [i for i, data in enumerate(self.datas) if len(data) > threshold]
 
-    def rows(self, positions, refs) -> list[tuple]:
-        """Content rows (id, kind, size, refs, data) of these parts, `refs[i]` references
-        to part i; the data of large parts is left to the blob store (None)."""
+    def rows(self, positions: list[int], refs: list[int]) -> list[tuple]:
+        """Content rows (id, kind, size, refs, data) of the parts at these positions (in
+        order), `refs[i]` the references to part i."""
         hexes, kinds, datas = self.hexes, self.kinds, self.datas
         if len(positions) == len(self.keys):  # every part: built column-wise
-            rows = list(zip(hexes, kinds, map(len, datas), refs, datas))
-        else:
-            rows = [(hexes[i], kinds[i], len(datas[i]), refs[i], datas[i]) for i in positions]
-        return rows
+            return list(zip(hexes, kinds, map(len, datas), refs, datas))
+        return [(hexes[i], kinds[i], len(datas[i]), refs[i], datas[i]) for i in positions]
 
 
 def blake2b_id(kind: int, data: bytes) -> bytes:
@@ -340,7 +335,7 @@ class ContentStore:
         increments.update((key, n) for key, n in outside.items() if n)
         return refs, increments
 
-    def _insert(self, conn, batch: PartBatch, new: list[int], refs) -> None:
+    def _insert(self, conn, batch: PartBatch, new: list[int], refs: list[int]) -> None:
         """Insert rows in id order (the batch's): neighbouring keys share index pages, so
         each page is written once per batch rather than once per row."""
         rows, large = batch.rows(new, refs), []
@@ -376,6 +371,8 @@ class ContentStore:
             positions = sorted(batch.index(key) for key in gone if batch.index(key) is not None)
             if len(positions) < len(gone):
                 raise MissingContent("a part this edit reuses was garbage collected")
-            refs = {i: increments[batch.keys[i]] for i in positions}
+            refs = [0] * len(batch.keys)
+            for i in positions:
+                refs[i] = increments[batch.keys[i]]
             self._insert(conn, batch, positions, refs)
             increments = Counter(child for i in positions for child in batch.children(i))
