@@ -222,7 +222,8 @@ _LASTREVID = re.compile(rb'"lastrevid"\s*:\s*(\d+)')
 def _pool(workers: int) -> ProcessPoolExecutor:
     """Planning processes, started before this one opens a database connection: a forked
     child holding a copy of its socket would keep a killed import's transaction, and its
-    locks, open for as long as the child lived. They end with this process."""
+    locks, open for as long as the child lived. They end with this process, and run at a
+    lower priority than it."""
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker)

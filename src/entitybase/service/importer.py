@@ -97,7 +97,7 @@ def _triage(plan: ImportPlan, stored: dict[int, str]) -> tuple[list, list]:
     return results, todo
 
 
-def _write(service, tx, todo: list, results: list, parts: dict) -> None:
+def _write(service, tx, todo: list, results: list, parts: PartBatch) -> None:
     store, conn = service.store, tx.conn
     _raise_sequences(store, conn, todo)
     heads = _heads(store, conn, list({r.entity_id for _, r in todo}))

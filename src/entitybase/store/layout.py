@@ -98,7 +98,7 @@ class Splitter:
         self.hexes: list[str] = []
         self.kinds: list[int] = []
         self.datas: list[bytes] = []
-        self.children: list[bytes] = []
+        self.children_joined: list[bytes] = []
         self.child_counts: dict[bytes, int] = {}
         # GUID -> (statement, id of its stored part): an equal statement reuses the id
         # without being encoded again (its part and children are stored already).
@@ -133,15 +133,15 @@ class Splitter:
             counts = self.child_counts
             for kid in kids:
                 counts[kid] = counts.get(kid, 0) + 1
-            self.children.append(b"".join(kids))
+            self.children_joined.append(b"".join(kids))
         elif self.kinds[at] != kind or self.datas[at] != data:
             raise ContentCollision(key.hex())
         return key
 
     def batch(self) -> PartBatch:
         """The parts collected so far, in id order."""
-        return PartBatch.sorted(self.keys, self.hexes, self.kinds, self.datas, self.children,
-                                dict(self.child_counts))
+        return PartBatch.sorted(self.keys, self.hexes, self.kinds, self.datas,
+                                self.children_joined, dict(self.child_counts))
 
     def entity(self, entity: Entity) -> bytes:
         """The root id of an entity; hashes and GUIDs must already be filled."""

@@ -198,7 +198,8 @@ class Store:
                 continue
             if len(key) == 16:
                 keys.append(key)
-        loaded = self.contents._load(conn, [k.hex() for k in keys if not self.contents.known.get(k)])
+        loaded = self.contents._load(
+            conn, [key.hex() for key in keys if not self.contents.known.get(key)])
         found = {k: self.contents.known.get(k) for k in keys if self.contents.known.get(k)}
         found.update(loaded)
         return {key.hex(): value for key, value in found.items()}
