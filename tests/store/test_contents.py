@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from entitybase.model import parse_entity_data
 from entitybase.store import ContentCollision, Store
+from entitybase.store import schema as t
 from entitybase.store.layout import STATEMENT
 from entitybase.store.schema import content
 
@@ -149,4 +150,28 @@ def test_key_owner_lookup_uses_an_index(tmp_path):
             "EXPLAIN QUERY PLAN SELECT entity_id FROM eb_unique_key WHERE key_hash IN (?, ?)",
             ("ab" * 16, "cd" * 16)).all()
     assert any("eb_unique_key_hash" in row[-1] for row in plan), plan
+    store.close()
+
+
+def test_parts_gone_from_under_the_cache_are_stored_again(tmp_path, q53713):
+    """Every part of a save known to the cache but removed from the database (as garbage
+    collection does for another process): all are inserted again, with their counts."""
+    from store_checks import check_reference_counts
+
+    store = Store(tmp_path)
+    splitter = store.splitter()
+    root = splitter.entity(q53713)
+    batch = splitter.batch()
+    with store.write() as tx:
+        store.put_parts(tx, batch, [root])
+        tx.conn.execute(sa.delete(content))  # the cache still holds every part
+    with store.write() as tx:
+        store.put_parts(tx, batch, [root])
+        tx.conn.execute(sa.insert(t.revision).values(
+            revision_id=1, entity_id="Q53713", timestamp="2024-01-01T00:00:00Z", comment="",
+            tags="[]", bot=False, edit_type="import", manifest_id=root.hex()))
+    check_reference_counts(store)
+    store.contents.known.items.clear()
+    with store.read() as conn:
+        assert store.render(conn, root.hex())
     store.close()
