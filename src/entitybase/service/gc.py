@@ -2,6 +2,7 @@
 delete, or blobs a failed edit left behind), once they have stayed unreferenced for the
 grace period. Safe while edits and imports run (see store/gc.py)."""
 
+import random
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -78,9 +79,11 @@ def _collect_blobs(store, cutoff: float, freed: set[str]) -> int:
     return removed
 
 
-def _retrying(store, work, attempts: int = 5):
+def _retrying(store, work, attempts: int = 10):
     """`work(tx)` in a write transaction, again when the database chose it as a deadlock
-    victim (gc's locks meet the writers' gap locks on MySQL)."""
+    victim (gc's locks meet the writers' gap locks on MySQL). Collection is background
+    work: it waits longer each time, by a random share so as not to meet the same writers
+    in step again."""
     for attempt in range(attempts):
         try:
             with store.write() as tx:
@@ -88,4 +91,4 @@ def _retrying(store, work, attempts: int = 5):
         except TransientConflict:
             if attempt == attempts - 1:
                 raise
-            time.sleep(0.05 * (attempt + 1))
+            time.sleep(0.05 * (attempt + 1) * (0.5 + random.random()))
