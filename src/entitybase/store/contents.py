@@ -83,13 +83,11 @@ class PartBatch:
             return []
         return [i for i, data in enumerate(self.datas) if len(data) > threshold]
 
-    def rows(self, positions: list[int], refs: list[int]) -> list[tuple]:
+    def rows(self, positions, refs: list[int]) -> list[tuple]:
         """Content rows (id, kind, size, refs, data) of the parts at these positions (in
         order), `refs[i]` the references to part i."""
-        hexes, kinds, datas = self.hexes, self.kinds, self.datas
-        if len(positions) == len(self.keys):  # every part: built column-wise
-            return list(zip(hexes, kinds, map(len, datas), refs, datas))
-        return [(hexes[i], kinds[i], len(datas[i]), refs[i], datas[i]) for i in positions]
+        rows = list(zip(self.hexes, self.kinds, map(len, self.datas), refs, self.datas))
+        return rows if len(positions) == len(rows) else [rows[i] for i in positions]
 
 
 def blake2b_id(kind: int, data: bytes) -> bytes:
@@ -290,20 +288,15 @@ class ContentStore:
             if item != (kinds[i], datas[i]):
                 raise ContentCollision(keys[i].hex())
         present = list(cached)
-        unknown = [i for i in range(len(keys)) if i not in cached] if cached else range(len(keys))
-        stored = self._load(conn, [batch.hexes[i] for i in unknown])
-        if stored:
-            new = []
-            for i in unknown:
-                item = stored.get(keys[i])
-                if item is None:
-                    new.append(i)
-                elif item != (kinds[i], datas[i]):
-                    raise ContentCollision(keys[i].hex())
-                else:
-                    present.append(i)
-        else:
-            new = list(unknown)
+        stored = self._load(conn, [batch.hexes[i] for i in range(len(keys)) if i not in cached]
+                            if cached else batch.hexes)
+        for key, item in stored.items():
+            i = batch.index(key)
+            if item != (kinds[i], datas[i]):
+                raise ContentCollision(key.hex())
+            present.append(i)
+        skip = set(present)
+        new = [i for i in range(len(keys)) if i not in skip] if skip else range(len(keys))
         refs, increments = self._references(batch, present, roots)
         self._insert(conn, batch, new, refs)
         self._count(conn, batch, increments)
