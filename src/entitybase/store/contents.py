@@ -191,9 +191,28 @@ def _run_in(conn: sa.Connection, statement, column, values: list, params: dict |
         yield conn.exec_driver_sql(compiled.string, args)
 
 
+def _insert_literal(conn: sa.Connection, rows: list[tuple]) -> None:
+    """Content rows on MySQL, written as literal values, about 1 MiB of SQL per statement.
+    PyMySQL escapes every parameter in Python (a quarter of a bulk import's time); these
+    values need no escaping: hex ids, integers, and the data as a hex literal."""
+    values, size = [], 0
+    for hex_id, kind, length, refs, data in rows:
+        if not hex_id.isalnum():
+            raise ValueError(f"not a content id: {hex_id!r}")
+        data = "NULL" if data is None else f"X'{data.hex()}'"
+        values.append(f"('{hex_id}',{int(kind)},{int(length)},{int(refs)},{data})")
+        size += len(values[-1])
+        if size >= 1 << 20:
+            conn.exec_driver_sql(_LITERAL_INSERT + ",".join(values))
+            values, size = [], 0
+    if values:
+        conn.exec_driver_sql(_LITERAL_INSERT + ",".join(values))
+
+
 _COMPILED: dict = {}
 _INSERT = sa.insert(content)
 _CONTENT_COLUMNS = ("id", "kind", "size", "refs", "data")
+_LITERAL_INSERT = f"INSERT INTO {content.name} ({', '.join(_CONTENT_COLUMNS)}) VALUES "
 _SELECT_ID = sa.select(content.c.id)
 _INCREMENT = sa.update(content).values(refs=content.c.refs + sa.bindparam("n"))
 
@@ -337,7 +356,10 @@ class ContentStore:
                 if size > self.blob_threshold:
                     large.append((hex_id, data))
                     rows[at] = (hex_id, kind, size, count, None)
-        executemany(conn, _INSERT, rows, _CONTENT_COLUMNS)
+        if conn.dialect.name == "mysql":
+            _insert_literal(conn, rows)
+        else:
+            executemany(conn, _INSERT, rows, _CONTENT_COLUMNS)
         for hex_id, data in large:
             # Garbage collection deletes blobs without a row under the same lock that this
             # insert holds: a blob it removed after write_blobs is written again here.
