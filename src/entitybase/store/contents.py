@@ -90,6 +90,14 @@ class PartBatch:
         return rows if len(positions) == len(rows) else [rows[i] for i in positions]
 
 
+def _all_of(ids: list[bytes], found: dict) -> dict:
+    """`found`, unless one of the ids is missing from it: MissingContent then."""
+    if len(found) < len(set(ids)):
+        absent = next(key for key in ids if key not in found)
+        raise MissingContent(f"content {absent.hex()} is not stored")
+    return found
+
+
 def blake2b_id(kind: int, data: bytes) -> bytes:
     hasher = _HASHERS[kind].copy()  # copying a keyed state is cheaper than setting it up
     hasher.update(data)
@@ -244,14 +252,20 @@ class ContentStore:
 
     def get(self, conn: sa.Connection, ids: Iterable[bytes]) -> dict[bytes, tuple[int, bytes]]:
         """(kind, data) of each id; MissingContent when one is not stored."""
+        ids = list(ids)
+        return _all_of(ids, self.find(conn, ids))
+
+    def find(self, conn: sa.Connection, ids: Iterable[bytes]) -> dict[bytes, tuple[int, bytes]]:
+        """(kind, data) of the ids that are stored, from the cache or else the database
+        (whose parts then enter the cache); unknown ids are left out."""
         found, missing = {}, []
         for key in ids:
             item = self.known.get(key)
             if item is None:
-                missing.append(key)
+                missing.append(key.hex())
             else:
                 found[key] = item
-        loaded = self.load(conn, missing)
+        loaded = self._load(conn, missing)
         self.known.add((key, kind, data) for key, (kind, data) in loaded.items())
         found.update(loaded)
         return found
@@ -259,11 +273,7 @@ class ContentStore:
     def load(self, conn: sa.Connection, ids: list[bytes]) -> dict[bytes, tuple[int, bytes]]:
         """`get` without the cache, neither read nor filled: for readers that go through
         the whole store once (dumps), which would only push out what others reuse."""
-        loaded = self._load(conn, [key.hex() for key in ids])
-        if len(loaded) < len(set(ids)):
-            absent = next(key for key in ids if key not in loaded)
-            raise MissingContent(f"content {absent.hex()} is not stored")
-        return loaded
+        return _all_of(ids, self._load(conn, [key.hex() for key in ids]))
 
     def _load(self, conn, hexes: list[str]) -> dict[bytes, tuple[int, bytes]]:
         """(kind, data) of the stored parts among these hex ids."""
@@ -301,21 +311,16 @@ class ContentStore:
         `cache`: a bulk import would only push out what readers reuse)."""
         keys, kinds, datas = batch.keys, batch.kinds, batch.datas
         known = self.known.items
-        cached = {i: item for i, key in enumerate(keys)  # cached, so stored
-                  if (item := known.get(key)) is not None}
-        for i, item in cached.items():
+        found = {i: item for i, key in enumerate(keys)  # cached, so stored
+                 if (item := known.get(key)) is not None}
+        stored = self._load(conn, [batch.hexes[i] for i in range(len(keys)) if i not in found]
+                            if found else batch.hexes)
+        found.update((batch.index(key), item) for key, item in stored.items())
+        for i, item in found.items():
             if item != (kinds[i], datas[i]):
                 raise ContentCollision(keys[i].hex())
-        present = list(cached)
-        stored = self._load(conn, [batch.hexes[i] for i in range(len(keys)) if i not in cached]
-                            if cached else batch.hexes)
-        for key, item in stored.items():
-            i = batch.index(key)
-            if item != (kinds[i], datas[i]):
-                raise ContentCollision(key.hex())
-            present.append(i)
-        skip = set(present)
-        new = [i for i in range(len(keys)) if i not in skip] if skip else range(len(keys))
+        present = list(found)
+        new = [i for i in range(len(keys)) if i not in found] if found else range(len(keys))
         refs, increments = self._references(batch, present, roots)
         self._insert(conn, batch, new, refs)
         self._count(conn, batch, increments)

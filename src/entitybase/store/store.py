@@ -198,11 +198,7 @@ class Store:
                 continue
             if len(key) == 16:
                 keys.append(key)
-        loaded = self.contents._load(
-            conn, [key.hex() for key in keys if not self.contents.known.get(key)])
-        found = {k: self.contents.known.get(k) for k in keys if self.contents.known.get(k)}
-        found.update(loaded)
-        return {key.hex(): value for key, value in found.items()}
+        return {key.hex(): value for key, value in self.contents.find(conn, keys).items()}
 
     # -- heads and revisions -----------------------------------------------------------------
 
