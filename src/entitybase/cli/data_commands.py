@@ -22,7 +22,7 @@ from ..model import EntityFormatError, parse_entity, parse_entity_data
 from ..model.entities import Redirect
 from ..rdf import FLAVORS
 from ..service import EntityRedirected, ServiceError, User, open_service
-from ..service.collector import fewer_collections
+from ..service.collector import fewer_collections, for_bulk_work
 from ..service.importer import ImportPlan, plan_import, raise_revision_counter
 from ..service.linked_data import FORMATS
 
@@ -184,18 +184,24 @@ def import_files(data_dir, files: list[str], workers: int | None = None,
         workers = min(4, os.cpu_count() or 1)
     counts = Counts()
     pool = _pool(workers) if workers > 0 else None
-    service = open_service(data_dir)
+    ahead = PLANNED_AHEAD * workers if pool else 0
+    batches = read_batches(files)
+    # The first plans are under way while this process opens the store and reads ahead.
+    pending = collections.deque((batch, pool.submit(plan_lines, batch))
+                                for batch in itertools.islice(batches, ahead))
+    service = None
     try:
+        service = open_service(data_dir)
         raise_revision_counter(service, highest_revision_id(files))
-        pending: collections.deque = collections.deque()
-        for batch in read_batches(files):
+        for batch in batches:
             pending.append((batch, pool.submit(plan_lines, batch) if pool else None))
-            if len(pending) > PLANNED_AHEAD * max(workers, 1) or not pool:
+            if len(pending) > ahead:
                 _write_ready(service, pending, counts, progress)
         while pending:
             _write_ready(service, pending, counts, progress)
     finally:
-        service.close()
+        if service is not None:
+            service.close()
         if pool:
             pool.shutdown(cancel_futures=True)
     return counts
@@ -232,6 +238,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 
 def _start_worker() -> None:
+    for_bulk_work()
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if hasattr(os, "nice"):  # the writer is the bottleneck: workers yield the CPU to it

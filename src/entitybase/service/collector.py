@@ -3,6 +3,8 @@
 import gc
 from contextlib import contextmanager
 
+BULK_THRESHOLDS = (50_000, 20, 100)
+
 
 @contextmanager
 def fewer_collections():
@@ -11,8 +13,16 @@ def fewer_collections():
     default threshold the collector runs every 700 allocations and keeps promoting and
     rescanning them: up to a third of the time. Restored afterwards."""
     thresholds = gc.get_threshold()
-    gc.set_threshold(50_000, 20, 100)
+    gc.set_threshold(*BULK_THRESHOLDS)
     try:
         yield
     finally:
         gc.set_threshold(*thresholds)
+
+
+def for_bulk_work() -> None:
+    """In a process that does nothing but bulk work (an import's planning processes): the
+    bulk thresholds for good, so that no collection follows each batch, and what it
+    inherited from its parent is never scanned again."""
+    gc.freeze()
+    gc.set_threshold(*BULK_THRESHOLDS)
