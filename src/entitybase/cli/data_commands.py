@@ -191,14 +191,15 @@ def import_files(data_dir, files: list[str], workers: int | None = None,
                                 for batch in itertools.islice(batches, ahead))
     service = None
     try:
-        service = open_service(data_dir)
-        raise_revision_counter(service, highest_revision_id(files))
-        for batch in batches:
-            pending.append((batch, pool.submit(plan_lines, batch) if pool else None))
-            if len(pending) > ahead:
+        with fewer_collections():  # for the whole import: no collection after each group
+            service = open_service(data_dir)
+            raise_revision_counter(service, highest_revision_id(files))
+            for batch in batches:
+                pending.append((batch, pool.submit(plan_lines, batch) if pool else None))
+                if len(pending) > ahead:
+                    _write_ready(service, pending, counts, progress)
+            while pending:
                 _write_ready(service, pending, counts, progress)
-        while pending:
-            _write_ready(service, pending, counts, progress)
     finally:
         if service is not None:
             service.close()
