@@ -6,7 +6,6 @@ contents are never merged silently. Reference counts count the parts (and revisi
 point at a part; a part is counted once per distinct parent.
 """
 
-import bisect
 import hashlib
 import operator
 import threading
@@ -39,39 +38,40 @@ class MissingContent(Exception):
 
 
 class PartBatch:
-    """Parts to write, as columns in id order: what a write needs and nothing more, so that a
-    planning process can send tens of thousands of them cheaply (lists of bytes, str, int).
+    """Parts to write, as columns in the order they were split: what a write needs and
+    nothing more, so that a planning process can send tens of thousands of them cheaply
+    (lists of bytes, str, int).
 
     `parents[i]` counts the distinct parts of the batch that point at part i, `outside` the
     parts pointing at ids not in the batch (stored already). A part is counted once per
     distinct parent; `children(i)` lists part i's distinct children."""
 
-    __slots__ = ("_children", "datas", "hexes", "keys", "kinds", "outside", "parents")
+    __slots__ = ("_children", "_positions", "datas", "hexes", "keys", "kinds", "outside",
+                 "parents")
 
-    def __init__(self, keys, hexes, kinds, datas, parents, outside, children):
+    def __init__(self, keys, hexes, kinds, datas, parents, outside, children, positions=None):
         self.keys, self.hexes, self.kinds, self.datas = keys, hexes, kinds, datas
         self.parents, self.outside, self._children = parents, outside, children
+        self._positions = positions  # key -> position, built when first needed
 
     @classmethod
-    def sorted(cls, keys: list[bytes], hexes: list[str], kinds: list[int], datas: list[bytes],
-               children: list[bytes], counts: dict[bytes, int]) -> "PartBatch":
-        """The batch of parts given in any order: `children` holds each part's distinct
-        children joined, `counts` how many parts point at each id (it is emptied)."""
-        order = sorted(range(len(keys)), key=keys.__getitem__)
-        keys = [keys[i] for i in order]
+    def collected(cls, keys: list[bytes], hexes: list[str], kinds: list[int],
+                  datas: list[bytes], children: list[bytes], counts: dict[bytes, int],
+                  positions: dict[bytes, int]) -> "PartBatch":
+        """The batch of parts: `children` holds each part's distinct children joined,
+        `counts` how many parts point at each id (it is emptied)."""
         parents = [counts.pop(key, 0) for key in keys]  # what remains points outside
-        return cls(keys, [hexes[i] for i in order], [kinds[i] for i in order],
-                   [datas[i] for i in order], parents, Counter(counts),
-                   [children[i] for i in order])
+        return cls(keys, hexes, kinds, datas, parents, Counter(counts), children, positions)
 
-    def __reduce__(self):
+    def __reduce__(self):  # the positions are quicker to build again than to send
         return PartBatch, (self.keys, self.hexes, self.kinds, self.datas, self.parents,
                            self.outside, self._children)
 
     def index(self, key: bytes) -> int | None:
         """The position of a key in the batch, None if it is not in it."""
-        i = bisect.bisect_left(self.keys, key)
-        return i if i < len(self.keys) and self.keys[i] == key else None
+        if self._positions is None:
+            self._positions = {key: i for i, key in enumerate(self.keys)}
+        return self._positions.get(key)
 
     def children(self, i: int) -> list[bytes]:
         joined = self._children[i]
@@ -265,7 +265,7 @@ class ContentStore:
                 missing.append(key.hex())
             else:
                 found[key] = item
-        loaded = self._load(conn, missing)
+        loaded = self._load(conn, sorted(missing))  # in index order: fewer page visits
         self.known.add((key, kind, data) for key, (kind, data) in loaded.items())
         found.update(loaded)
         return found
@@ -273,12 +273,11 @@ class ContentStore:
     def load(self, conn: sa.Connection, ids: list[bytes]) -> dict[bytes, tuple[int, bytes]]:
         """`get` without the cache, neither read nor filled: for readers that go through
         the whole store once (dumps), which would only push out what others reuse."""
-        return _all_of(ids, self._load(conn, [key.hex() for key in ids]))
+        return _all_of(ids, self._load(conn, sorted(key.hex() for key in ids)))
 
     def _load(self, conn, hexes: list[str]) -> dict[bytes, tuple[int, bytes]]:
         """(kind, data) of the stored parts among these hex ids."""
         loaded = {}
-        hexes = sorted(hexes)  # in index order: fewer page visits
         for hex_id, kind, data in select_in(conn, self._select, hexes):
             if data is None:
                 data = self.blobs.get(hex_id)
@@ -353,14 +352,16 @@ class ContentStore:
         return refs, increments
 
     def _insert(self, conn, batch: PartBatch, new: list[int], refs: list[int]) -> None:
-        """Insert rows in id order (the batch's): neighbouring keys share index pages, so
-        each page is written once per batch rather than once per row."""
         rows, large = batch.rows(new, refs), []
         if batch.large(self.blob_threshold):
             for at, (hex_id, kind, size, count, data) in enumerate(rows):
                 if size > self.blob_threshold:
                     large.append((hex_id, data))
                     rows[at] = (hex_id, kind, size, count, None)
+        if conn.dialect.name != "sqlite":
+            # Transactions inserting in one order (the ids') never wait on each other in a
+            # circle for the unique index's locks. SQLite has one writer at a time.
+            rows.sort()
         if conn.dialect.name == "mysql":
             _insert_literal(conn, rows)
         else:

@@ -139,9 +139,10 @@ class Splitter:
         return key
 
     def batch(self) -> PartBatch:
-        """The parts collected so far, in id order."""
-        return PartBatch.sorted(self.keys, self.hexes, self.kinds, self.datas,
-                                self.children_joined, dict(self.child_counts))
+        """The parts collected (the splitter's own lists: call it once, when done)."""
+        return PartBatch.collected(self.keys, self.hexes, self.kinds, self.datas,
+                                   self.children_joined, dict(self.child_counts),
+                                   self.positions)
 
     def entity(self, entity: Entity) -> bytes:
         """The root id of an entity; hashes and GUIDs must already be filled."""
