@@ -119,6 +119,23 @@ def test_records_without_revision_ids_never_take_a_later_records_id(tmp_path, co
     assert (counts.failed, counts.imported + counts.unchanged) == (0, 797)
 
 
+def test_highest_revision_id_across_blocks_and_formats(tmp_path, conformance, monkeypatch):
+    """The read-ahead finds the highest `lastrevid` in dumps, JSONL (plain or compressed)
+    and indented documents, wherever the blocks it reads happen to end."""
+    from entitybase.cli import data_commands
+    lines = (conformance / "wikidata/bulk/entities.jsonl").read_bytes().splitlines()
+    expected = max(json.loads(line)["lastrevid"] for line in lines)
+    (tmp_path / "all.jsonl.gz").write_bytes(gzip.compress(b"\n".join(lines)))
+    document = json.dumps({"entities": {"Q1": {"id": "Q1", "lastrevid": expected + 1}}},
+                          indent=2)
+    (tmp_path / "one.json").write_text(document)
+    monkeypatch.setattr(data_commands, "READ_BLOCK", 1000)  # most lines span blocks
+    files = [str(tmp_path / "all.jsonl.gz"), str(tmp_path / "missing.json")]
+    assert data_commands.highest_revision_id(files) == expected
+    assert data_commands.highest_revision_id(files + [str(tmp_path / "one.json")]) == \
+        expected + 1
+
+
 def test_import_in_grouped_batches_counts_every_reference(tmp_path, conformance, monkeypatch):
     """Small batches planned by a worker process, written in groups: the whole bulk corpus
     arrives, and every part's reference count agrees with a recount."""

@@ -36,6 +36,7 @@ BATCH_ENTITIES = 200
 BATCH_BYTES = 4 << 20
 GROUP_ENTITIES = 1000
 PLANNED_AHEAD = 4  # batches per worker: a long write never leaves a worker without work
+READ_BLOCK = 1 << 18  # bytes read at a time when the input is searched ahead of the import
 # Who maintenance commands edit as, like MediaWiki's maintenance scripts.
 MAINTENANCE_USER = User(0, "Maintenance script", admin=True, bot=False)
 
@@ -215,11 +216,36 @@ def highest_revision_id(files: list[str]) -> int:
     for name in files:
         try:
             with open_input(name) as handle:
-                for line in handle:
-                    for match in _LASTREVID.finditer(line):
-                        highest = max(highest, int(match.group(1)))
+                for block in _whole_lines(handle):
+                    highest = max(highest, _highest_lastrevid(block))
         except (OSError, EOFError, zlib.error):
             continue  # the import itself reports the unreadable file
+    return highest
+
+
+def _whole_lines(handle) -> Iterator[bytes]:
+    """The file in blocks of about READ_BLOCK bytes, each ending at the end of a line
+    (searching a block at once is several times faster than line by line)."""
+    rest = b""
+    while block := handle.read(READ_BLOCK):
+        end = block.rfind(b"\n") + 1
+        if end:
+            yield rest + block[:end]
+            rest = block[end:]
+        else:
+            rest += block
+    if rest:
+        yield rest
+
+
+def _highest_lastrevid(text: bytes) -> int:
+    """bytes.find skips to each candidate far faster than a regular expression scans."""
+    highest, at = 0, text.find(b'"lastrevid"')
+    while at >= 0:
+        match = _LASTREVID.match(text, at)
+        if match:
+            highest = max(highest, int(match.group(1)))
+        at = text.find(b'"lastrevid"', at + 1)
     return highest
 
 
