@@ -33,7 +33,7 @@ log = logging.getLogger("entitybase.import")
 # planned batches that are ready (up to GROUP_ENTITIES records) in one transaction, so that
 # the database writes each index page once per group rather than once per batch.
 BATCH_ENTITIES = 200
-BATCH_BYTES = 4 << 20
+BATCH_BYTES = 2 << 20
 GROUP_ENTITIES = 1000
 PLANNED_AHEAD = 4  # batches per worker: a long write never leaves a worker without work
 READ_BLOCK = 1 << 18  # bytes read at a time when the input is searched ahead of the import
