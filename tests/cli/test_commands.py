@@ -136,6 +136,32 @@ def test_highest_revision_id_across_blocks_and_formats(tmp_path, conformance, mo
         expected + 1
 
 
+@pytest.mark.parametrize("layout", ["dump", "no final line break", "crlf", "blank lines"])
+def test_batches_read_by_the_planning_processes_hold_every_record(tmp_path, conformance,
+                                                                  monkeypatch, layout):
+    """Plain files are handed to the planning processes as byte ranges (Spans), which they
+    read themselves: whatever the batch limits, the records and line numbers are those of
+    reading the file line by line."""
+    from entitybase.cli import data_commands
+    lines = (conformance / "wikidata/bulk/entities.jsonl").read_bytes().splitlines()[:7]
+    text = {"dump": b"[\n" + b",\n".join(lines) + b"\n]\n",
+            "no final line break": b"\n".join(lines),
+            "crlf": b"\r\n".join(lines) + b"\r\n",
+            "blank lines": b"\n\n".join(lines) + b"\n\n"}[layout]
+    name = str(tmp_path / "input.json")
+    (tmp_path / "input.json").write_bytes(text)
+    expected = [(name, number, record) for number, record in data_commands.read_chunks(name)]
+    assert len(expected) == 7
+    for batch_bytes in (1000, 50_000, 1 << 21):
+        for batch_entities in (1, 3, 200):
+            monkeypatch.setattr(data_commands, "BATCH_BYTES", batch_bytes)
+            monkeypatch.setattr(data_commands, "BATCH_ENTITIES", batch_entities)
+            batches = list(data_commands.read_batches([name]))
+            assert all(isinstance(batch, data_commands.Span) for batch in batches)
+            assert [line for batch in batches
+                    for line in data_commands.batch_lines(batch)] == expected
+
+
 def test_import_in_grouped_batches_counts_every_reference(tmp_path, conformance, monkeypatch):
     """Small batches planned by a worker process, written in groups: the whole bulk corpus
     arrives, and every part's reference count agrees with a recount."""

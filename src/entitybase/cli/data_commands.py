@@ -14,6 +14,7 @@ import sys
 import zlib
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from typing import NamedTuple
 
 import orjson
 from tqdm import tqdm
@@ -276,20 +277,89 @@ PR_SET_PDEATHSIG = 1
 WORKER_NICENESS = 10
 
 
-def read_batches(files: list[str]) -> Iterator[list[tuple[str, int, bytes]]]:
-    """(file, line number, text) of up to BATCH_ENTITIES records, or BATCH_BYTES of text,
-    at a time. The first batches are smaller (1/16 of the bytes, doubling): the writer
-    waits for the first plan, and a small one is ready soon."""
-    batch, size, limit = [], 0, BATCH_BYTES // 16
+class Span(NamedTuple):
+    """A batch of a plain file of one record per line: its lines from byte `start` to
+    `end`, the first of them line `first_line`. The planning process reads them itself:
+    sending the text through a pipe cost the writer more than finding where lines end."""
+
+    name: str
+    start: int
+    end: int
+    first_line: int
+    lines: int
+
+
+def read_batches(files: list[str]) -> Iterator[Span | list[tuple[str, int, bytes]]]:
+    """Batches of up to BATCH_ENTITIES records or about BATCH_BYTES of text: Spans of plain
+    files of one record per line, else [(file, line number, text)...]. The first batches
+    are smaller (1/16 of the bytes, doubling): the writer waits for the first plan, and a
+    small one is ready soon."""
+    limits = itertools.chain((BATCH_BYTES >> shift for shift in range(4, 0, -1)),
+                             itertools.repeat(BATCH_BYTES))
+    batch, size, limit = [], 0, next(limits)
     for name in files:
+        if _plain_lines(name):
+            if batch:
+                yield batch
+                batch, size, limit = [], 0, next(limits)
+            yield from _spans(name, limits, limit)
+            limit = next(limits)
+            continue
         for number, text in read_chunks(name):
             batch.append((name, number, text))
             size += len(text)
             if len(batch) >= BATCH_ENTITIES or size >= limit:
                 yield batch
-                batch, size, limit = [], 0, min(2 * limit, BATCH_BYTES)
+                batch, size, limit = [], 0, next(limits)
     if batch:
         yield batch
+
+
+def _plain_lines(name: str) -> bool:
+    """Whether a file is uncompressed, one record per line, and can be read again."""
+    if name.endswith((".gz", ".bz2")) or not os.path.isfile(name):
+        return False
+    with open(name, "rb") as handle:
+        return _one_record_per_line(handle.readline().strip())
+
+
+def _spans(name: str, limits: Iterator[int], limit: int) -> Iterator[Span]:
+    """The file's lines cut into Spans of up to BATCH_ENTITIES lines or `limit` bytes (the
+    next limit from `limits` after each)."""
+    start = offset = lines = 0
+    first = 1  # the line number at `start`
+    block = b""
+    with open(name, "rb") as handle:
+        for block in _whole_lines(handle):
+            at = block.find(b"\n")
+            while at >= 0:
+                lines += 1
+                end = offset + at + 1
+                if lines >= BATCH_ENTITIES or end - start >= limit:
+                    yield Span(name, start, end, first, lines)
+                    start, first, lines, limit = end, first + lines, 0, next(limits)
+                at = block.find(b"\n", at + 1)
+            offset += len(block)
+    if offset > start:  # the last lines, the very last perhaps without a line break
+        yield Span(name, start, offset, first, lines + (not block.endswith(b"\n")))
+
+
+def span_lines(span: Span) -> list[tuple[str, int, bytes]]:
+    """(file, line number, text) of the records in a Span, as read_chunks gives them."""
+    with open(span.name, "rb") as handle:
+        handle.seek(span.start)
+        text = handle.read(span.end - span.start)
+    return [(span.name, number, record)
+            for number, line in enumerate(text.split(b"\n"), start=span.first_line)
+            if (record := line.strip()) not in (b"", b"[", b"]")]
+
+
+def batch_lines(batch) -> list[tuple[str, int, bytes]]:
+    return span_lines(batch) if isinstance(batch, Span) else batch
+
+
+def batch_size(batch) -> int:
+    return batch.lines if isinstance(batch, Span) else len(batch)
 
 
 def parse_text(text: bytes) -> list:
@@ -309,10 +379,10 @@ def parse_lines(lines: list) -> tuple[list, list]:
     return records, errors
 
 
-def plan_lines(lines: list) -> tuple[list, list, ImportPlan]:
+def plan_lines(batch) -> tuple[list, list, ImportPlan]:
     """In a worker: parse and plan one batch. Returns (sources, errors, plan)."""
     with fewer_collections():
-        records, errors = parse_lines(lines)
+        records, errors = parse_lines(batch_lines(batch))
         plan = plan_import([record for _, _, record in records])
     return [(name, number) for name, number, _ in records], errors, plan
 
@@ -323,10 +393,10 @@ def _write_ready(service, pending: collections.deque, counts: Counts, progress) 
     the database from writing the same index pages again for every batch."""
     group = [pending.popleft()]
     while (pending and pending[0][1] is not None and pending[0][1].done()
-           and sum(len(lines) for lines, _ in group) < GROUP_ENTITIES):
+           and sum(batch_size(batch) for batch, _ in group) < GROUP_ENTITIES):
         group.append(pending.popleft())
-    planned = [plan_lines(lines) if future is None else future.result()
-               for lines, future in group]
+    planned = [plan_lines(batch) if future is None else future.result()
+               for batch, future in group]
     for _, errors, _ in planned:
         for name, number, error in errors:
             log.error("%s:%d: %s", name, number, error)
@@ -334,12 +404,12 @@ def _write_ready(service, pending: collections.deque, counts: Counts, progress) 
     try:
         results = service.write_import([plan for _, _, plan in planned])
     except Exception:  # noqa: BLE001 - the group failed as a whole: isolate the bad records
-        for lines, _ in group:
-            counts.add(*import_batch(service, parse_lines(lines)[0]))
+        for batch, _ in group:
+            counts.add(*import_batch(service, parse_lines(batch_lines(batch))[0]))
     else:
         for (sources, _, _), batch_results in zip(planned, results, strict=True):
             counts.add(*_report(sources, batch_results))
-    progress(sum(len(lines) for lines, _ in group))
+    progress(sum(len(sources) + len(errors) for sources, errors, _ in planned))
 
 
 def import_batch(service, batch: list) -> tuple[int, int, int]:
