@@ -109,26 +109,6 @@ def test_migrate_is_idempotent(tmp_path):
     store.close()
 
 
-def test_new_databases_get_large_pages_and_old_ones_keep_theirs(tmp_path):
-    import sqlite3
-
-    from entitybase.store.engine import PAGE_SIZE
-    store = Store(tmp_path / "new")
-    with store.read() as conn:
-        assert conn.exec_driver_sql("PRAGMA page_size").scalar() == PAGE_SIZE
-    store.close()
-    old = tmp_path / "old"
-    old.mkdir()
-    with sqlite3.connect(old / "entitybase.sqlite") as conn:  # as earlier versions made it
-        conn.execute("PRAGMA page_size=4096")
-        conn.execute("CREATE TABLE earlier (x)")
-    conn.close()
-    store = Store(old)
-    with store.read() as conn:
-        assert conn.exec_driver_sql("PRAGMA page_size").scalar() == 4096
-    store.close()
-
-
 def test_unusual_guids_round_trip(tmp_path):
     import msgspec
 
