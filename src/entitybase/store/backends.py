@@ -13,7 +13,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from .blobs import LocalBlobs
-from .engine import sqlite_engines
+from .engine import Checkpointer, sqlite_engines
 
 DATABASE_URL_VARIABLE = "ENTITYBASE_DATABASE_URL"
 BLOB_URL_VARIABLE = "ENTITYBASE_BLOB_URL"
@@ -45,6 +45,12 @@ def open_engines(url: str) -> tuple[sa.Engine, sa.Engine]:
     if backend == "postgresql":
         return _postgresql_engines(parsed)
     raise ValueError(f"unsupported database URL {parsed.render_as_string()}")
+
+
+def checkpointer(url: str) -> Checkpointer | None:
+    """The thread that checkpoints an SQLite database's log (other databases do their own)."""
+    parsed = sa.make_url(url)
+    return Checkpointer(Path(parsed.database)) if parsed.get_backend_name() == "sqlite" else None
 
 
 def _mysql_engines(url: sa.URL) -> tuple[sa.Engine, sa.Engine]:

@@ -88,11 +88,14 @@ class Store:
         # ENTITYBASE_DATABASE_URL / ENTITYBASE_BLOB_URL pick other backends (backends.py).
         self.database_url = backends.database_url(self.data_dir)
         self.reader, self.writer = backends.open_engines(self.database_url)
+        self.checkpointer = backends.checkpointer(self.database_url)
         self.contents = ContentStore(backends.open_blobs(backends.blob_url(self.data_dir)),
                                      content_id, blob_threshold)
         self.migrate()
 
     def close(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.close()
         self.reader.dispose()
         self.writer.dispose()
 
@@ -118,6 +121,8 @@ class Store:
             if getattr(error.orig, "args", (None,))[0] in TRANSIENT_MYSQL_ERRORS:
                 raise TransientConflict(str(error.orig)) from error
             raise
+        if self.checkpointer is not None:
+            self.checkpointer.committed()
         self.contents.known.add(tx.cache_entries)
 
     # -- entity content ----------------------------------------------------------------------
