@@ -120,9 +120,7 @@ def change_links(tx, source_id: str, removed: Iterable[tuple[str, str]],
 
 def add_links(tx, rows: list[tuple[str, str, str]]) -> None:
     """(source, target, property) rows, in one statement per batch (bulk imports)."""
-    executemany(tx.conn, _INSERT_LINK, [
-        {"entity_id": target, "source_id": source, "property_id": prop}
-        for source, target, prop in rows])
+    executemany(tx.conn, _INSERT_LINK, rows, ("source_id", "entity_id", "property_id"))
 
 
 def drop_links(tx, source_ids: list[str]) -> None:
