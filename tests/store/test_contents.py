@@ -102,6 +102,49 @@ def test_large_parts_go_to_blobs(tmp_path, q53713):
     store.close()
 
 
+def test_merged_batches_count_as_if_split_together(conformance):
+    """Batches written together become one: each part once, its references counted as if
+    all their entities had been split by one splitter."""
+    from entitybase.model import parse_entity
+    from entitybase.service.revisions import fill_statements
+    from entitybase.store import PartBatch, Splitter, blake2b_id
+    lines = (conformance / "wikidata/bulk/entities.jsonl").read_bytes().splitlines()[:40]
+    entities = [parse_entity(line)[0] for line in lines]
+    for entity in entities:
+        fill_statements(entity, recompute_hashes=False)
+
+    def split(group):
+        splitter = Splitter(blake2b_id)
+        for entity in group:
+            splitter.entity(entity)
+        return splitter.batch()
+
+    def described(batch):
+        return {key: (batch.kinds[i], batch.datas[i], batch.parents[i], sorted(batch.children(i)))
+                for i, key in enumerate(batch.keys)}
+
+    parts = [split(entities[:10]), split(entities[10:25]), split(entities[25:])]
+    assert len(set(parts[0].keys) & set(parts[1].keys)) > 10  # shared snaks, references...
+    merged, together = PartBatch.merged(parts), split(entities)
+    assert described(merged) == described(together)
+    assert merged.outside == together.outside
+    assert all(merged.index(key) == i for i, key in enumerate(merged.keys))
+
+
+def test_merging_batches_detects_a_collision():
+    from collections import Counter
+
+    from entitybase.store import PartBatch
+    key = b"k" * 16
+
+    def batch(data: bytes) -> PartBatch:
+        return PartBatch([key], [key.hex()], [STATEMENT], [data], [0], Counter(), [b""])
+
+    assert PartBatch.merged([batch(b"one"), batch(b"one")]).keys == [key]
+    with pytest.raises(ContentCollision):
+        PartBatch.merged([batch(b"one"), batch(b"two")])
+
+
 def test_migrate_is_idempotent(tmp_path):
     from entitybase.store.schema import SCHEMA_VERSION
     store = Store(tmp_path)

@@ -64,16 +64,22 @@ def write_import(service, plans: Sequence[ImportPlan]) -> list[list[ImportResult
     with store.read() as conn:
         stored = store.existing_revisions(conn, [
             r.meta.lastrevid for plan in plans for r in plan.records if r.meta.lastrevid])
-    work = [(plan, *_triage(plan, stored)) for plan in plans]
-    if any(todo for _, _, todo in work):
-        for plan, _, todo in work:
-            if todo:
-                store.prepare_parts(plan.parts)
+    # The batches' records are written as one: each statement runs once for all of them,
+    # and a part several batches hold is looked up and counted once.
+    results, todo, batches = [], [], []
+    for plan in plans:
+        plan_results, plan_todo = _triage(plan, stored)
+        todo += [(len(results) + index, record) for index, record in plan_todo]
+        results += plan_results
+        if plan_todo:
+            batches.append(plan.parts)
+    if todo:
+        parts = PartBatch.merged(batches)
+        store.prepare_parts(parts)
         with fewer_collections(), store.write() as tx:
-            for plan, results, todo in work:
-                if todo:
-                    _write(service, tx, todo, results, plan.parts)
-    return [results for _, results, _ in work]
+            _write(service, tx, todo, results, parts)
+    ends = list(itertools.accumulate(len(plan.records) for plan in plans))
+    return [results[end - len(plan.records):end] for plan, end in zip(plans, ends, strict=True)]
 
 
 def _triage(plan: ImportPlan, stored: dict[int, str]) -> tuple[list, list]:

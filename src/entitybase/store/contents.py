@@ -63,6 +63,34 @@ class PartBatch:
         parents = [counts.pop(key, 0) for key in keys]  # what remains points outside
         return cls(keys, hexes, kinds, datas, parents, Counter(counts), children, positions)
 
+    @classmethod
+    def merged(cls, batches: list["PartBatch"]) -> "PartBatch":
+        """One batch of the parts of several, each part once, counted as if their entities
+        had been split together (a part met again does not point at its children again)."""
+        if len(batches) == 1:
+            return batches[0]
+        keys, hexes, kinds, datas, children = [], [], [], [], []
+        positions: dict[bytes, int] = {}
+        counts: Counter = Counter()  # references to each id, from the batches' parts
+        for batch in batches:
+            for i, key in enumerate(batch.keys):
+                at = positions.get(key)
+                if at is None:
+                    positions[key] = len(keys)
+                    keys.append(key)
+                    hexes.append(batch.hexes[i])
+                    kinds.append(batch.kinds[i])
+                    datas.append(batch.datas[i])
+                    children.append(batch._children[i])
+                elif kinds[at] != batch.kinds[i] or datas[at] != batch.datas[i]:
+                    raise ContentCollision(key.hex())
+                else:
+                    counts.subtract(batch.children(i))
+                counts[key] += batch.parents[i]
+            counts.update(batch.outside)
+        parents = [counts.pop(key, 0) for key in keys]
+        return cls(keys, hexes, kinds, datas, parents, +counts, children, positions)
+
     def __reduce__(self):  # the positions are quicker to build again than to send
         return PartBatch, (self.keys, self.hexes, self.kinds, self.datas, self.parents,
                            self.outside, self._children)
