@@ -115,10 +115,15 @@ def read_chunks(name: str) -> Iterator[tuple[int, bytes]]:
         if not _one_record_per_line(first.strip()):
             yield 1, first + handle.read()
             return
-        for number, line in enumerate(itertools.chain([first], handle), start=1):
-            record = line.strip()
-            if record not in (b"", b"[", b"]"):
-                yield number, record
+        yield from _numbered_records(itertools.chain([first], handle), 1)
+
+
+def _numbered_records(lines, first_line: int) -> Iterator[tuple[int, bytes]]:
+    """(line number, text) of the lines holding a record: not blank, not a dump's brackets."""
+    for number, line in enumerate(lines, start=first_line):
+        record = line.strip()
+        if record not in (b"", b"[", b"]"):
+            yield number, record
 
 
 def _one_record_per_line(first: bytes) -> bool:
@@ -350,8 +355,7 @@ def span_lines(span: Span) -> list[tuple[str, int, bytes]]:
         handle.seek(span.start)
         text = handle.read(span.end - span.start)
     return [(span.name, number, record)
-            for number, line in enumerate(text.split(b"\n"), start=span.first_line)
-            if (record := line.strip()) not in (b"", b"[", b"]")]
+            for number, record in _numbered_records(text.split(b"\n"), span.first_line)]
 
 
 def batch_lines(batch) -> list[tuple[str, int, bytes]]:

@@ -66,11 +66,12 @@ def write_import(service, plans: Sequence[ImportPlan]) -> list[list[ImportResult
             r.meta.lastrevid for plan in plans for r in plan.records if r.meta.lastrevid])
     # The batches' records are written as one: each statement runs once for all of them,
     # and a part several batches hold is looked up and counted once.
-    results, todo, batches = [], [], []
+    results, todo, batches, ends = [], [], [], []
     for plan in plans:
         plan_results, plan_todo = _triage(plan, stored)
         todo += [(len(results) + index, record) for index, record in plan_todo]
         results += plan_results
+        ends.append(len(results))
         if plan_todo:
             batches.append(plan.parts)
     if todo:
@@ -78,8 +79,7 @@ def write_import(service, plans: Sequence[ImportPlan]) -> list[list[ImportResult
         store.prepare_parts(parts)
         with fewer_collections(), store.write() as tx:
             _write(service, tx, todo, results, parts)
-    ends = list(itertools.accumulate(len(plan.records) for plan in plans))
-    return [results[end - len(plan.records):end] for plan, end in zip(plans, ends, strict=True)]
+    return [results[start:end] for start, end in zip([0, *ends], ends)]
 
 
 def _triage(plan: ImportPlan, stored: dict[int, str]) -> tuple[list, list]:

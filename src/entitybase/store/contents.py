@@ -88,8 +88,7 @@ class PartBatch:
                     counts.subtract(batch.children(i))
                 counts[key] += batch.parents[i]
             counts.update(batch.outside)
-        parents = [counts.pop(key, 0) for key in keys]
-        return cls(keys, hexes, kinds, datas, parents, +counts, children, positions)
+        return cls.collected(keys, hexes, kinds, datas, children, +counts, positions)
 
     def __reduce__(self):  # the positions are quicker to build again than to send
         return PartBatch, (self.keys, self.hexes, self.kinds, self.datas, self.parents,
