@@ -131,6 +131,23 @@ def test_merged_batches_count_as_if_split_together(conformance):
     assert all(merged.index(key) == i for i, key in enumerate(merged.keys))
 
 
+def test_merged_batches_count_parts_another_batch_holds():
+    """A part pointing at a stored part (outside its batch) that a later batch splits: the
+    merged batch counts that reference on the part, and the part met again only once."""
+    from collections import Counter
+
+    from entitybase.store import PartBatch
+    parent, child = b"p" * 16, b"c" * 16
+    first = PartBatch([parent], [parent.hex()], [STATEMENT], [b"parent"], [0],
+                      Counter({child: 1}), [child])
+    second = PartBatch([child, parent], [child.hex(), parent.hex()], [STATEMENT, STATEMENT],
+                       [b"child", b"parent"], [1, 0], Counter(), [b"", child])
+    merged = PartBatch.merged([first, second])
+    assert merged.keys == [parent, child]
+    assert merged.parents == [0, 1]
+    assert not merged.outside
+
+
 def test_merging_batches_detects_a_collision():
     from collections import Counter
 

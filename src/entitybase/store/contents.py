@@ -66,29 +66,43 @@ class PartBatch:
     @classmethod
     def merged(cls, batches: list["PartBatch"]) -> "PartBatch":
         """One batch of the parts of several, each part once, counted as if their entities
-        had been split together (a part met again does not point at its children again)."""
+        had been split together (a part met again does not point at its children again).
+        Columns are joined whole; only the parts met again are looked at one by one."""
         if len(batches) == 1:
             return batches[0]
-        keys, hexes, kinds, datas, children = [], [], [], [], []
-        positions: dict[bytes, int] = {}
-        counts: Counter = Counter()  # references to each id, from the batches' parts
-        for batch in batches:
-            for i, key in enumerate(batch.keys):
-                at = positions.get(key)
-                if at is None:
-                    positions[key] = len(keys)
-                    keys.append(key)
-                    hexes.append(batch.hexes[i])
-                    kinds.append(batch.kinds[i])
-                    datas.append(batch.datas[i])
-                    children.append(batch._children[i])
-                elif kinds[at] != batch.kinds[i] or datas[at] != batch.datas[i]:
-                    raise ContentCollision(key.hex())
-                else:
-                    counts.subtract(batch.children(i))
-                counts[key] += batch.parents[i]
-            counts.update(batch.outside)
-        return cls.collected(keys, hexes, kinds, datas, children, +counts, positions)
+        first = batches[0]
+        keys, hexes, kinds = list(first.keys), list(first.hexes), list(first.kinds)
+        datas, children, parents = list(first.datas), list(first._children), list(first.parents)
+        positions = dict(zip(keys, range(len(keys))))
+        outside = Counter(first.outside)
+        for batch in batches[1:]:
+            refs, beyond = list(batch.parents), Counter(batch.outside)
+            again = [i for i, key in enumerate(batch.keys) if key in positions]
+            for i in again:
+                at = positions[batch.keys[i]]
+                if kinds[at] != batch.kinds[i] or datas[at] != batch.datas[i]:
+                    raise ContentCollision(batch.keys[i].hex())
+                for child in batch.children(i):  # counted already, by the part met before
+                    j = batch.index(child)
+                    if j is None:
+                        beyond[child] -= 1
+                    else:
+                        refs[j] -= 1
+            for i in again:
+                parents[positions[batch.keys[i]]] += refs[i]
+            fresh = _without(range(len(batch.keys)), again)
+            added = _pick(batch.keys, fresh)
+            positions.update(zip(added, range(len(keys), len(keys) + len(added))))
+            keys += added
+            hexes += _pick(batch.hexes, fresh)
+            kinds += _pick(batch.kinds, fresh)
+            datas += _pick(batch.datas, fresh)
+            children += _pick(batch._children, fresh)
+            parents += _pick(refs, fresh)
+            outside.update(beyond)
+        for key in [key for key in outside if key in positions]:  # split by a later batch
+            parents[positions[key]] += outside.pop(key)
+        return cls(keys, hexes, kinds, datas, parents, +outside, children, positions)
 
     def __reduce__(self):  # the positions are quicker to build again than to send
         return PartBatch, (self.keys, self.hexes, self.kinds, self.datas, self.parents,
@@ -115,6 +129,17 @@ class PartBatch:
         order), `refs[i]` the references to part i."""
         rows = list(zip(self.hexes, self.kinds, map(len, self.datas), refs, self.datas))
         return rows if len(positions) == len(rows) else [rows[i] for i in positions]
+
+
+def _without(positions: range, left_out: list[int]) -> range | list[int]:
+    if not left_out:
+        return positions
+    skipped = set(left_out)
+    return [i for i in positions if i not in skipped]
+
+
+def _pick(column: list, positions: range | list[int]) -> list:
+    return column if isinstance(positions, range) else [column[i] for i in positions]
 
 
 def _all_of(ids: list[bytes], found: dict) -> dict:
