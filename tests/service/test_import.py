@@ -55,6 +55,23 @@ def test_uniqueness_is_reported_not_enforced(service):
     assert service.get("Q6").entity.sitelinks["enwiki"].title == "Berlin"
 
 
+def test_newer_revision_keeps_its_keys_and_releases_the_others(service):
+    service.import_entities([record("a", 10, sitelink="Berlin")])
+    service.import_entities([record("a", 12, sitelink="Paris")])
+    results = service.import_entities([record("b", 13, entity_id="Q6", sitelink="Berlin"),
+                                       record("c", 14, entity_id="Q7", sitelink="Paris")])
+    assert results[0].warnings == []
+    assert results[1].warnings == ["sitelink enwiki 'Paris' is also held by Q5"]
+    # a key its holder keeps stays with it, whichever record of a batch comes first
+    results = service.import_entities([record("d", 20, entity_id="Q8", sitelink="Paris"),
+                                       record("a", 21, sitelink="Paris")])
+    assert results[0].warnings == ["sitelink enwiki 'Paris' is also held by Q5"]
+    assert results[1].warnings == []
+    with service.store.read() as conn:
+        held = service.store.keys_held(conn, ["Q5", "Q6", "Q7", "Q8"])
+    assert {entity: len(keys) for entity, keys in held.items()} == {"Q5": 1, "Q6": 1}
+
+
 def test_failed_batch_leaves_nothing(tmp_path):
     def weak(kind, data):
         return bytes(16) if kind == 7 else __import__("hashlib").blake2b(

@@ -231,12 +231,17 @@ def _raise_sequences(store, conn, todo) -> None:
 
 def _replace_keys(store, tx, entities: dict[str, dict], new: set) -> dict[str, list[str]]:
     """Give each entity whose head moved the uniqueness keys of its new head; keys held by
-    another entity stay with it and are reported."""
-    store.delete_keys(tx, [entity_id for entity_id in entities if entity_id not in new])
+    another entity stay with it and are reported. Keys an entity holds and keeps are left
+    as they are (a newer revision mostly has its predecessor's keys)."""
+    held = store.keys_held(tx.conn, [entity_id for entity_id in entities if entity_id not in new])
+    store.drop_keys(tx, [(*key, entity_id) for entity_id, keys in held.items()
+                         for key in keys if key not in entities[entity_id]])
+    kept = {key: entity_id for entity_id, keys in held.items()
+            for key in keys if key in entities[entity_id]}
     wanted, warnings = {}, {}
     for entity_id, keys in entities.items():
         for key, info in keys.items():
-            holder = wanted.setdefault(key, (entity_id, info))[0]
+            holder = kept.get(key) or wanted.setdefault(key, (entity_id, info))[0]
             if holder != entity_id:
                 warnings.setdefault(entity_id, []).append(_held(info, holder))
     owners = store.key_owners(tx.conn, list(wanted))

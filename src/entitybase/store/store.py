@@ -33,6 +33,10 @@ from .layout import (
 )
 
 _INSERT_KEY = sa.insert(t.unique_key)
+_DELETE_KEY = sa.delete(t.unique_key).where(
+    t.unique_key.c.kind == sa.bindparam("k"), t.unique_key.c.scope == sa.bindparam("s"),
+    t.unique_key.c.key_hash == sa.bindparam("h"),
+    t.unique_key.c.entity_id == sa.bindparam("owner"))
 _KEYS = sa.select(t.unique_key.c.kind, t.unique_key.c.scope, t.unique_key.c.key_hash,
                   t.unique_key.c.entity_id)
 _INSERT_HEAD = sa.insert(t.head)
@@ -357,16 +361,21 @@ class Store:
                 found[(kind, scope, key_hash)] = entity_id
         return found
 
+    def keys_held(self, conn: sa.Connection, entity_ids: list[str]) -> dict[str, set]:
+        """entity id -> the (kind, scope, key_hash) keys it holds."""
+        held: dict[str, set] = {}
+        for kind, scope, key_hash, entity_id in select_in(conn, _KEYS, entity_ids,
+                                                          t.unique_key.c.entity_id):
+            held.setdefault(entity_id, set()).add((kind, scope, key_hash))
+        return held
+
     def set_keys(self, tx: Transaction, entity_id: str, removed: Iterable, added: Iterable):
-        removed = list(removed)
-        if removed:
-            tx.conn.execute(sa.delete(t.unique_key).where(
-                t.unique_key.c.entity_id == sa.bindparam("owner"),
-                t.unique_key.c.kind == sa.bindparam("k"),
-                t.unique_key.c.scope == sa.bindparam("s"),
-                t.unique_key.c.key_hash == sa.bindparam("h")),
-                [{"owner": entity_id, "k": k, "s": s, "h": h} for k, s, h in removed])
+        self.drop_keys(tx, [(*key, entity_id) for key in removed])
         self.add_keys(tx, [(*key, entity_id) for key in added])
+
+    def drop_keys(self, tx: Transaction, rows: list[tuple[str, str, str, str]]) -> None:
+        """Delete (kind, scope, key_hash, entity_id) rows (a key another entity holds stays)."""
+        executemany(tx.conn, _DELETE_KEY, rows, ("k", "s", "h", "owner"))
 
     def add_keys(self, tx: Transaction, rows: list[tuple[str, str, str, str]]) -> None:
         """Insert (kind, scope, key_hash, entity_id) rows."""
