@@ -46,6 +46,63 @@ def test_schema_is_current_and_migrate_is_idempotent(service):
     assert service.store.migrate() == (t.SCHEMA_VERSION, t.SCHEMA_VERSION)
 
 
+def test_key_table_of_version_5_is_keyed_by_hash_after_migrating(service):
+    """Owners are found through the primary key, which starts with the hash (not by
+    scanning the key table, which made imports and term edits slower the larger the store
+    grew); a database of version 5 gets its keys copied into that layout on its next start."""
+    store = service.store
+    old = sa.Table("eb_unique_key", sa.MetaData(),
+                   sa.Column("kind", sa.String(16), primary_key=True),
+                   sa.Column("scope", sa.String(64), primary_key=True),
+                   sa.Column("key_hash", sa.String(32), primary_key=True),
+                   sa.Column("entity_id", sa.String(32), nullable=False),
+                   sa.Index("eb_unique_key_entity", "entity_id"),
+                   sa.Index("eb_unique_key_hash", "key_hash"), sqlite_with_rowid=False)
+    with store.write() as tx:
+        t.unique_key.drop(tx.conn)
+        old.create(tx.conn)
+        tx.conn.execute(sa.insert(old), [
+            {"kind": "sitelink", "scope": "enwiki", "key_hash": "ab" * 16, "entity_id": "Q1"}])
+        tx.conn.execute(sa.update(t.meta).where(t.meta.c.name == "schema_version")
+                        .values(value="5"))
+    assert store.migrate() == (5, t.SCHEMA_VERSION)
+    with store.write() as tx:
+        store.add_keys(tx, [("label", "en", "cd" * 16, "Q2")])
+    with store.read() as conn:
+        assert store.key_owners(conn, [("sitelink", "enwiki", "ab" * 16),
+                                       ("sitelink", "dewiki", "ab" * 16),
+                                       ("label", "en", "cd" * 16)]) == {
+            ("sitelink", "enwiki", "ab" * 16): "Q1", ("label", "en", "cd" * 16): "Q2"}
+        assert store.keys_held(conn, ["Q1"]) == {"Q1": {("sitelink", "enwiki", "ab" * 16)}}
+        inspector = sa.inspect(conn)
+        assert inspector.get_pk_constraint("eb_unique_key")["constrained_columns"] == [
+            "key_hash", "kind", "scope"]
+        assert {index["name"] for index in inspector.get_indexes("eb_unique_key")} == {
+            "eb_unique_key_entity"}
+        if conn.dialect.name == "sqlite":
+            plan = conn.exec_driver_sql(
+                "EXPLAIN QUERY PLAN SELECT entity_id FROM eb_unique_key WHERE key_hash IN (?, ?)",
+                ("ab" * 16, "cd" * 16)).all()
+            assert any("PRIMARY KEY (key_hash=?)" in row[-1] for row in plan), plan
+
+
+def test_key_table_copy_interrupted_after_the_drop_is_finished(service):
+    """On MySQL the copy of version 6 commits step by step: a start after the old table
+    was dropped finds the copy and finishes it."""
+    store = service.store
+    with store.write() as tx:
+        store.add_keys(tx, [("sitelink", "enwiki", "ab" * 16, "Q1")])
+    with store.write() as tx:
+        tx.conn.exec_driver_sql("ALTER TABLE eb_unique_key RENAME TO eb_unique_key_new")
+        tx.conn.execute(sa.update(t.meta).where(t.meta.c.name == "schema_version")
+                        .values(value="5"))
+    assert store.migrate() == (5, t.SCHEMA_VERSION)
+    with store.read() as conn:
+        assert store.key_owners(conn, [("sitelink", "enwiki", "ab" * 16)]) == {
+            ("sitelink", "enwiki", "ab" * 16): "Q1"}
+        assert not sa.inspect(conn).has_table("eb_unique_key_new")
+
+
 def test_create_edit_read_history(service):
     created = service.create(item(), user=EDITOR)
     entity_id = created.entity.id

@@ -187,32 +187,6 @@ def test_unusual_guids_round_trip(tmp_path):
     store.close()
 
 
-def test_key_owner_lookup_uses_an_index(tmp_path):
-    """Owners are found through eb_unique_key_hash, not by scanning the key table (which
-    made imports and term edits slower the larger the store grew); an older database gets
-    the index on its next start."""
-    import sqlalchemy as sa
-
-    from entitybase.store import schema
-    store = Store(tmp_path)
-    with store.write() as tx:
-        tx.conn.execute(sa.text("DROP INDEX eb_unique_key_hash"))
-        tx.conn.execute(sa.update(schema.meta).where(schema.meta.c.name == "schema_version")
-                        .values(value="4"))
-    assert store.migrate() == (4, schema.SCHEMA_VERSION)
-    with store.write() as tx:
-        store.add_keys(tx, [("sitelink", "enwiki", "ab" * 16, "Q1")])
-    with store.read() as conn:
-        assert store.key_owners(conn, [("sitelink", "enwiki", "ab" * 16),
-                                       ("sitelink", "dewiki", "ab" * 16)]) == {
-            ("sitelink", "enwiki", "ab" * 16): "Q1"}
-        plan = conn.exec_driver_sql(
-            "EXPLAIN QUERY PLAN SELECT entity_id FROM eb_unique_key WHERE key_hash IN (?, ?)",
-            ("ab" * 16, "cd" * 16)).all()
-    assert any("eb_unique_key_hash" in row[-1] for row in plan), plan
-    store.close()
-
-
 def test_parts_gone_from_under_the_cache_are_stored_again(tmp_path, q53713):
     """Every part of a save known to the cache but removed from the database (as garbage
     collection does for another process): all are inserted again, with their counts."""

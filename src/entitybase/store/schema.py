@@ -8,7 +8,7 @@ Portable SQLAlchemy Core: no backend-specific types or statements here. Content 
 import sqlalchemy as sa
 from sqlalchemy.dialects.mysql import LONGBLOB
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 metadata = sa.MetaData()
 
@@ -80,16 +80,21 @@ outbox = sa.Table(
 )
 
 # Global uniqueness keys (sitelink site+title, label+description, property label): the
-# key is a hash so that index entries stay short on every backend.
-unique_key = sa.Table(
-    "eb_unique_key", metadata,
-    sa.Column("kind", sa.String(16), primary_key=True),
-    sa.Column("scope", sa.String(64), primary_key=True),
-    sa.Column("key_hash", sa.String(32), primary_key=True),
-    sa.Column("entity_id", sa.String(32), nullable=False),
-    sa.Index("eb_unique_key_entity", "entity_id"),
-    sqlite_with_rowid=False,
-)
+# key is a hash so that index entries stay short on every backend. Owners are looked up by
+# hash, so the primary key starts with it (version 6).
+def _unique_key_table(name: str, target: sa.MetaData) -> sa.Table:
+    return sa.Table(
+        name, target,
+        sa.Column("key_hash", sa.String(32), primary_key=True),
+        sa.Column("kind", sa.String(16), primary_key=True),
+        sa.Column("scope", sa.String(64), primary_key=True),
+        sa.Column("entity_id", sa.String(32), nullable=False),
+        sqlite_with_rowid=False,
+    )
+
+
+unique_key = _unique_key_table("eb_unique_key", metadata)
+_UNIQUE_KEY_ENTITY = sa.Index("eb_unique_key_entity", unique_key.c.entity_id)
 
 site = sa.Table(
     "eb_site", metadata,
@@ -187,6 +192,27 @@ gc_pending = sa.Table(
     sa.Column("since", sa.Double, nullable=False),
 )
 
+def _key_hash_first(conn: sa.Connection) -> None:
+    """Version 6: the key table's primary key starts with the hash, which owner lookups
+    use, instead of an index of its own (version 5): one index fewer to write per key. A
+    table of an earlier layout is copied into the new one; on MySQL, where DDL commits at
+    once, a copy interrupted half way is found and finished on the next start."""
+    inspector = sa.inspect(conn)
+    copy = "eb_unique_key_new"
+    if inspector.has_table(unique_key.name):
+        if inspector.get_pk_constraint(unique_key.name)["constrained_columns"][0] == "key_hash":
+            return  # created in this layout
+        new = _unique_key_table(copy, sa.MetaData())
+        new.drop(conn, checkfirst=True)  # an interrupted copy
+        new.create(conn)
+        columns = ", ".join(column.name for column in new.columns)
+        conn.exec_driver_sql(f"INSERT INTO {copy} ({columns}) "
+                             f"SELECT {columns} FROM {unique_key.name}")
+        conn.exec_driver_sql(f"DROP TABLE {unique_key.name}")
+    conn.exec_driver_sql(f"ALTER TABLE {copy} RENAME TO {unique_key.name}")
+    _UNIQUE_KEY_ENTITY.create(conn, checkfirst=True)
+
+
 # version -> tables (or indexes) that version added. Later versions append here.
 MIGRATIONS = {
     1: [meta, content, revision, head, sequence, outbox, unique_key, site, language, user],
@@ -194,8 +220,9 @@ MIGRATIONS = {
     2: [sa.Index("eb_outbox_pending", outbox.c.delivered, outbox.c.event_id)],
     3: [deleted_head, protection, log, backlink, stats],
     4: [gc_pending],
-    # Key owners are looked up by hash: without this index every lookup scanned the table.
-    5: [sa.Index("eb_unique_key_hash", unique_key.c.key_hash)],
+    # (An index on the key hash, which the primary key of version 6 replaces.)
+    5: [],
+    6: [_key_hash_first],
 }
 
 
@@ -212,8 +239,11 @@ def migrate(conn: sa.Connection) -> tuple[int, int]:
     if before > SCHEMA_VERSION:
         raise RuntimeError(f"database schema {before} is newer than this code ({SCHEMA_VERSION})")
     for version in range(before + 1, SCHEMA_VERSION + 1):
-        for table in MIGRATIONS[version]:
-            table.create(conn, checkfirst=True)
+        for step in MIGRATIONS[version]:
+            if callable(step):
+                step(conn)
+            else:
+                step.create(conn, checkfirst=True)
         conn.execute(sa.delete(meta).where(meta.c.name == "schema_version"))
         conn.execute(sa.insert(meta).values(name="schema_version", value=str(version)))
     return before, SCHEMA_VERSION

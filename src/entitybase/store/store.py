@@ -5,6 +5,7 @@ and reports what it found (a failed compare-and-swap, an existing key owner).
 """
 
 import json
+import operator
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -33,6 +34,7 @@ from .layout import (
 )
 
 _INSERT_KEY = sa.insert(t.unique_key)
+_KEY_ORDER = operator.itemgetter(2, 0, 1)  # (kind, scope, key_hash, ...) by key_hash first
 _DELETE_KEY = sa.delete(t.unique_key).where(
     t.unique_key.c.kind == sa.bindparam("k"), t.unique_key.c.scope == sa.bindparam("s"),
     t.unique_key.c.key_hash == sa.bindparam("h"),
@@ -378,8 +380,9 @@ class Store:
         executemany(tx.conn, _DELETE_KEY, rows, ("k", "s", "h", "owner"))
 
     def add_keys(self, tx: Transaction, rows: list[tuple[str, str, str, str]]) -> None:
-        """Insert (kind, scope, key_hash, entity_id) rows."""
-        executemany(tx.conn, _INSERT_KEY, sorted(rows), ("kind", "scope", "key_hash", "entity_id"))
+        """Insert (kind, scope, key_hash, entity_id) rows, in the primary key's order."""
+        executemany(tx.conn, _INSERT_KEY, sorted(rows, key=_KEY_ORDER),
+                    ("kind", "scope", "key_hash", "entity_id"))
 
     def delete_keys(self, tx: Transaction, entity_ids: list[str]) -> None:
         for start in range(0, len(entity_ids), BATCH):
