@@ -193,14 +193,19 @@ def import_files(data_dir, files: list[str], workers: int | None = None,
     pool = _pool(workers) if workers > 0 else None
     ahead = PLANNED_AHEAD * workers if pool else 0
     batches = read_batches(files)
-    # The first plans are under way while this process opens the store and reads ahead.
+    # The first plan and the search for the highest revision id run in the planning
+    # processes while this process reads ahead and opens the store.
     pending = collections.deque((batch, pool.submit(plan_lines, batch))
-                                for batch in itertools.islice(batches, ahead))
+                                for batch in itertools.islice(batches, min(1, ahead)))
+    highest = pool.submit(highest_revision_id, files) if pool else None
+    pending.extend((batch, pool.submit(plan_lines, batch))
+                   for batch in itertools.islice(batches, ahead - len(pending)))
     service = None
     try:
         with fewer_collections():  # for the whole import: no collection after each group
             service = open_service(data_dir)
-            raise_revision_counter(service, highest_revision_id(files))
+            raise_revision_counter(service, highest.result() if highest
+                                   else highest_revision_id(files))
             for batch in batches:
                 pending.append((batch, pool.submit(plan_lines, batch) if pool else None))
                 if len(pending) > ahead:
