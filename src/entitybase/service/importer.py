@@ -150,10 +150,12 @@ def _place(store, conn, todo: list, heads: dict, results: list) -> _Placed:
     revision_ids = _block(store, conn, "revision", sum(1 for _, r in todo if not r.meta.lastrevid))
     page_ids = _block(store, conn, "page", sum(
         1 for _, r in todo if not r.meta.pageid and r.entity_id not in heads))
+    # An undated record whose content its entity had before is a re-import.
+    stored = store.manifests(conn, [r.entity_id for _, r in todo if not r.meta.lastrevid])
     for index, record in todo:
         entity_id, meta, root = record.entity_id, record.meta, record.root
         dated = bool(meta.lastrevid)
-        if not dated and store.has_manifest(conn, entity_id, root.hex()):
+        if not dated and (entity_id, root.hex()) in stored:
             results[index] = ImportResult(entity_id, None, "unchanged")
             continue
         revision_id = meta.lastrevid or next(revision_ids)

@@ -363,7 +363,7 @@ class ContentStore:
         keys, kinds, datas = batch.keys, batch.kinds, batch.datas
         known = self.known.items
         found = {i: item for i, key in enumerate(keys)  # cached, so stored
-                 if (item := known.get(key)) is not None}
+                 if (item := known.get(key)) is not None} if known else {}
         stored = self._load(conn, [batch.hexes[i] for i in range(len(keys)) if i not in found]
                             if found else batch.hexes)
         found.update((batch.index(key), item) for key, item in stored.items())

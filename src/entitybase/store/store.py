@@ -42,6 +42,7 @@ _DELETE_KEY = sa.delete(t.unique_key).where(
 _KEYS = sa.select(t.unique_key.c.kind, t.unique_key.c.scope, t.unique_key.c.key_hash,
                   t.unique_key.c.entity_id)
 _INSERT_HEAD = sa.insert(t.head)
+_MANIFESTS = sa.select(t.revision.c.entity_id, t.revision.c.manifest_id)
 # Built once: reads run these on every request.
 _HEAD = sa.select(t.head).where(t.head.c.entity_id == sa.bindparam("entity_id"))
 _REVISION = sa.select(t.revision).where(t.revision.c.revision_id == sa.bindparam("revision_id"))
@@ -276,10 +277,10 @@ class Store:
             found.update(conn.execute(query).scalars())
         return found
 
-    def has_manifest(self, conn: sa.Connection, entity_id: str, manifest_id: str) -> bool:
-        query = sa.select(t.revision.c.revision_id).where(
-            t.revision.c.entity_id == entity_id, t.revision.c.manifest_id == manifest_id).limit(1)
-        return conn.execute(query).first() is not None
+    def manifests(self, conn: sa.Connection, entity_ids: list[str]) -> set[tuple[str, str]]:
+        """(entity id, manifest id) of every revision of these entities."""
+        return {(entity_id, manifest_id) for entity_id, manifest_id in select_in(
+            conn, _MANIFESTS, list(dict.fromkeys(entity_ids)), t.revision.c.entity_id)}
 
     def revision_ids(self, conn: sa.Connection, entity_ids: list[str]) -> dict[str, list[int]]:
         """Entity id -> its revision ids."""
