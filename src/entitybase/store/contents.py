@@ -23,6 +23,7 @@ ContentIdFunction = Callable[[int, bytes], bytes]
 ENTRY_OVERHEAD = 120
 # SQL IN lists stay below every backend's parameter limit.
 BATCH = 500
+IN_SIZES = (8, 64, BATCH)  # the IN-list lengths statements are compiled for
 
 
 class ContentCollision(Exception):
@@ -229,22 +230,20 @@ def update_in(conn: sa.Connection, statement, values: list, column=content.c.id,
 
 def _run_in(conn: sa.Connection, statement, column, values: list, params: dict | None = None):
     """Results of `statement` restricted to `column IN values`, BATCH values at a time. The
-    statement with BATCH placeholders is compiled once per dialect (SQLAlchemy would
-    re-render an expanding IN list on every call); the last batch repeats a value to fill
-    it. Other parameters of the statement come before the IN list."""
+    statement is compiled once per dialect and IN-list length (SQLAlchemy would re-render an
+    expanding IN list on every call); a few lengths only, the shortest that fits, filled by
+    repeating a value: an edit's handful of ids need not bind BATCH parameters. Other
+    parameters of the statement come before the IN list."""
     if not values:
         return
-    compiled = _compiled(conn.dialect, statement, column)
-    if compiled is None:
-        placeholders = [sa.bindparam(f"v{i}") for i in range(BATCH)]
-        compiled = _compiled(conn.dialect, statement, column,
-                             statement.where(column.in_(placeholders)))
     params = params or {}
-    first = tuple(params[name] for name in (compiled.positiontup or ())[:len(params)])
     for start in range(0, len(values), BATCH):
         chunk = values[start:start + BATCH]
-        chunk = chunk + [chunk[0]] * (BATCH - len(chunk))
+        size = next(size for size in IN_SIZES if size >= len(chunk))
+        chunk = chunk + [chunk[0]] * (size - len(chunk))
+        compiled = _compiled_in(conn.dialect, statement, column, size)
         if compiled.positional:  # the other parameters, then the IN list in order
+            first = tuple(params[name] for name in compiled.positiontup[:len(params)])
             args = first + tuple(chunk)
         else:
             args = {**params, **{f"v{i}": value for i, value in enumerate(chunk)}}
@@ -277,18 +276,26 @@ _SELECT_ID = sa.select(content.c.id)
 _INCREMENT = sa.update(content).values(refs=content.c.refs + sa.bindparam("n"))
 
 
-def _compiled(dialect, statement, variant, final=None):
-    """Statements are compiled once per dialect and variant (column keys, IN column). With
-    `final` given, compile and remember it; for a select_in query the lookup may miss."""
-    key = (dialect.name, id(statement), variant)
+def _compiled(dialect, statement, columns: tuple):
+    """A statement compiled once per dialect and set of column keys."""
+    return _compile_once((dialect.name, id(statement), columns), statement,
+                         lambda: statement.compile(dialect=dialect, column_keys=list(columns)))
+
+
+def _compiled_in(dialect, statement, column, size: int):
+    """`statement` restricted to `column IN` a list of `size` parameters v0, v1, ..."""
+    def compile_in():
+        placeholders = [sa.bindparam(f"v{i}") for i in range(size)]
+        return statement.where(column.in_(placeholders)).compile(dialect=dialect)
+    return _compile_once((dialect.name, id(statement), column, size), statement, compile_in)
+
+
+def _compile_once(key, statement, compile):
     compiled = _COMPILED.get(key)
-    if compiled is None and final is not None:
-        compiled = _COMPILED[key] = (statement, final.compile(dialect=dialect))
-    elif compiled is None and not isinstance(variant, sa.Column):
-        compiled = _COMPILED[key] = (statement, statement.compile(
-            dialect=dialect, column_keys=list(variant)))
-    # the statement is kept alive with its compiled form, so its id() is never reused
-    return compiled[1] if compiled else None
+    if compiled is None:
+        # the statement is kept alive with its compiled form, so its id() is never reused
+        compiled = _COMPILED[key] = (statement, compile())
+    return compiled[1]
 
 
 class ContentStore:
