@@ -106,6 +106,24 @@ def test_import_with_worker_processes(tmp_path, conformance):
     service.close()
 
 
+@pytest.mark.parametrize("compress", [gzip.compress, bz2.compress])
+def test_truncated_compressed_file_is_reported_and_what_it_held_imported(
+        tmp_path, conformance, capsys, compress):
+    """A dump cut off (an interrupted download): the records before the cut are imported,
+    the cut is reported with its file and line, and the import exits non-zero."""
+    lines = (conformance / "wikidata/bulk/entities.jsonl").read_bytes().splitlines()[:40]
+    whole = compress(b"\n".join(lines) + b"\n")
+    cut = tmp_path / ("cut.jsonl.gz" if compress is gzip.compress else "cut.jsonl.bz2")
+    cut.write_bytes(whole[:len(whole) * 3 // 4])
+    assert main(["import", str(cut), "--data", str(tmp_path / "data")]) == 1
+    err = capsys.readouterr().err
+    reported = [line for line in err.splitlines() if "cannot be read" in line]
+    assert len(reported) == 1 and f"{cut}:" in reported[0]
+    number = int(reported[0].split(f"{cut}:")[1].split(":")[0])
+    assert 1 < number <= 40
+    assert f"imported {number - 1}, unchanged 0, failed 1" in err
+
+
 def test_records_without_revision_ids_never_take_a_later_records_id(tmp_path, conformance,
                                                                      monkeypatch):
     """history.jsonl has records without `lastrevid` before records with real ids in the range

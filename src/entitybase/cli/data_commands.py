@@ -315,14 +315,25 @@ def read_batches(files: list[str]) -> Iterator[Span | list[tuple[str, int, bytes
             yield from _spans(name, limits, limit)
             limit = next(limits)
             continue
-        for number, text in read_chunks(name):
-            batch.append((name, number, text))
-            size += len(text)
-            if len(batch) >= BATCH_ENTITIES or size >= limit:
-                yield batch
-                batch, size, limit = [], 0, next(limits)
+        number = 0
+        try:
+            for number, text in read_chunks(name):
+                batch.append((name, number, text))
+                size += len(text)
+                if len(batch) >= BATCH_ENTITIES or size >= limit:
+                    yield batch
+                    batch, size, limit = [], 0, next(limits)
+        except (OSError, EOFError, zlib.error) as error:  # a truncated or corrupt file
+            batch.append((name, number + 1, Unreadable(f"the file cannot be read from here "
+                                                       f"on: {error}")))
     if batch:
         yield batch
+
+
+class Unreadable(NamedTuple):
+    """In place of a record's text: where reading a compressed file failed, and why."""
+
+    reason: str
 
 
 def _plain_lines(name: str) -> bool:
@@ -381,6 +392,9 @@ def parse_lines(lines: list) -> tuple[list, list]:
     """([(file, line, (entity, meta))...], [(file, line, error)...])."""
     records, errors = [], []
     for name, number, text in lines:
+        if isinstance(text, Unreadable):
+            errors.append((name, number, text.reason))
+            continue
         try:
             records += [(name, number, record) for record in parse_text(text)]
         except EntityFormatError as error:
