@@ -124,8 +124,9 @@ def test_truncated_compressed_file_is_reported_and_what_it_held_imported(
     assert f"imported {number - 1}, unchanged 0, failed 1" in err
 
 
+@pytest.mark.parametrize("workers", [0, 1])
 def test_records_without_revision_ids_never_take_a_later_records_id(tmp_path, conformance,
-                                                                     monkeypatch):
+                                                                     monkeypatch, workers):
     """history.jsonl has records without `lastrevid` before records with real ids in the range
     a counter raised batch by batch would hand out (900950019...): in small batches the later
     records then found their ids taken."""
@@ -133,8 +134,46 @@ def test_records_without_revision_ids_never_take_a_later_records_id(tmp_path, co
     monkeypatch.setattr(data_commands, "BATCH_ENTITIES", 50)
     bulk = conformance / "wikidata/bulk"
     counts = data_commands.import_files(
-        tmp_path / "data", [str(bulk / "history.jsonl"), str(bulk / "entities.jsonl")], workers=0)
+        tmp_path / "data", [str(bulk / "history.jsonl"), str(bulk / "entities.jsonl")],
+        workers=workers)
     assert (counts.failed, counts.imported + counts.unchanged) == (0, 797)
+
+
+def test_revision_floor_holds_up_only_records_without_ids(tmp_path):
+    """Records with revision ids are written while the input is still searched for its
+    highest one; the counter passes it once it is known, or before a record without one."""
+    from concurrent.futures import Future
+
+    from entitybase.cli.data_commands import RevisionFloor
+    from entitybase.model import Item, PageMeta
+    from entitybase.service import User
+    from entitybase.service.importer import ImportPlan, PlannedRecord
+
+    def plan(lastrevid):
+        return ImportPlan([PlannedRecord("Q1", "item", PageMeta(lastrevid=lastrevid), b"", {})],
+                          None)
+
+    def next_revision_id(service):
+        return service.create(Item(), user=User(1, "Editor", admin=False, bot=False)
+                              ).revision.revision_id
+
+    service = open_service(tmp_path / "data")
+    floor = RevisionFloor([])
+    floor.search = Future()  # a search still under way
+    floor.before(service, [plan(7)])
+    assert next_revision_id(service) < 1000
+    floor.search.set_result(1000)
+    floor.before(service, [plan(8)])  # known now: the counter passes it at once
+    assert next_revision_id(service) > 1000
+    floor.close()
+
+    late = RevisionFloor([])
+    late.search = Future()
+    late.search.set_result(5000)
+    late.before(service, [plan(None)])
+    assert next_revision_id(service) > 5000
+    late.close()
+    service.close()
 
 
 def test_highest_revision_id_across_blocks_and_formats(tmp_path, conformance, monkeypatch):

@@ -13,7 +13,7 @@ import signal
 import sys
 import zlib
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import NamedTuple
 
 import orjson
@@ -193,31 +193,57 @@ def import_files(data_dir, files: list[str], workers: int | None = None,
     pool = _pool(workers) if workers > 0 else None
     ahead = PLANNED_AHEAD * workers if pool else 0
     batches = read_batches(files)
-    # The first plan and the search for the highest revision id run in the planning
-    # processes while this process reads ahead and opens the store.
+    # The first plan and the search for the highest revision id run while this process
+    # reads ahead and opens the store.
     pending = collections.deque((batch, pool.submit(plan_lines, batch))
                                 for batch in itertools.islice(batches, min(1, ahead)))
-    highest = pool.submit(highest_revision_id, files) if pool else None
+    floor = RevisionFloor(files)  # a thread: only once the planning processes are forked
     pending.extend((batch, pool.submit(plan_lines, batch))
                    for batch in itertools.islice(batches, ahead - len(pending)))
     service = None
     try:
         with fewer_collections():  # for the whole import: no collection after each group
             service = open_service(data_dir)
-            raise_revision_counter(service, highest.result() if highest
-                                   else highest_revision_id(files))
             for batch in batches:
                 pending.append((batch, pool.submit(plan_lines, batch) if pool else None))
                 if len(pending) > ahead:
-                    _write_ready(service, pending, counts, progress)
+                    _write_ready(service, pending, counts, progress, floor)
             while pending:
-                _write_ready(service, pending, counts, progress)
+                _write_ready(service, pending, counts, progress, floor)
     finally:
+        floor.close()
         if service is not None:
             service.close()
         if pool:
             pool.shutdown(cancel_futures=True)
     return counts
+
+
+class RevisionFloor:
+    """The revision counter passes every `lastrevid` of the input before a record without
+    one is written (its fresh id is then never claimed by a record read later), and as soon
+    as that highest `lastrevid` is known (so that edits beside the import take ids above
+    it). A thread searches the input while records with ids are written: for a large dump
+    the search is a long pass of reading and decompressing, which lets go of the
+    interpreter lock and holds up neither the writes nor the planning processes."""
+
+    def __init__(self, files: list[str]):
+        self.thread = ThreadPoolExecutor(1, thread_name_prefix="revision-floor")
+        self.search = self.thread.submit(highest_revision_id, files)
+        self.raised = False
+
+    def before(self, service, plans: list[ImportPlan]) -> None:
+        """Before writing these plans."""
+        if self.raised:
+            return
+        if not self.search.done() and all(record.meta.lastrevid for plan in plans
+                                          for record in plan.records):
+            return
+        raise_revision_counter(service, self.search.result())
+        self.raised = True
+
+    def close(self) -> None:
+        self.thread.shutdown(wait=False, cancel_futures=True)
 
 
 def highest_revision_id(files: list[str]) -> int:
@@ -410,7 +436,8 @@ def plan_lines(batch) -> tuple[list, list, ImportPlan]:
     return [(name, number) for name, number, _ in records], errors, plan
 
 
-def _write_ready(service, pending: collections.deque, counts: Counts, progress) -> None:
+def _write_ready(service, pending: collections.deque, counts: Counts, progress,
+                 floor: RevisionFloor) -> None:
     """Write the next batch, and the batches after it whose plans are ready, in one
     transaction: small batches keep the planning processes busy, large transactions keep
     the database from writing the same index pages again for every batch."""
@@ -424,6 +451,7 @@ def _write_ready(service, pending: collections.deque, counts: Counts, progress) 
         for name, number, error in errors:
             log.error("%s:%d: %s", name, number, error)
         counts.add(len(errors), 0, 0)
+    floor.before(service, [plan for _, _, plan in planned])
     try:
         results = service.write_import([plan for _, _, plan in planned])
     except Exception:  # noqa: BLE001 - the group failed as a whole: isolate the bad records
