@@ -176,6 +176,18 @@ def test_revision_floor_holds_up_only_records_without_ids(tmp_path):
     service.close()
 
 
+def test_search_for_the_highest_revision_id_stops_when_asked(tmp_path, conformance):
+    """An import that ends early (an error, Ctrl-C) does not read a large dump to its end."""
+    import threading
+
+    from entitybase.cli.data_commands import highest_revision_id
+    name = str(conformance / "wikidata/bulk/entities.jsonl")
+    assert highest_revision_id([name]) > 0
+    stopped = threading.Event()
+    stopped.set()
+    assert highest_revision_id([name], stopped) == 0
+
+
 def test_highest_revision_id_across_blocks_and_formats(tmp_path, conformance, monkeypatch):
     """The read-ahead finds the highest `lastrevid` in dumps, JSONL (plain or compressed)
     and indented documents, wherever the blocks it reads happen to end."""

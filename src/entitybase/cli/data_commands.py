@@ -11,9 +11,10 @@ import os
 import re
 import signal
 import sys
+import threading
 import zlib
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import NamedTuple
 
 import orjson
@@ -228,9 +229,17 @@ class RevisionFloor:
     interpreter lock and holds up neither the writes nor the planning processes."""
 
     def __init__(self, files: list[str]):
-        self.thread = ThreadPoolExecutor(1, thread_name_prefix="revision-floor")
-        self.search = self.thread.submit(highest_revision_id, files)
+        self.search: Future = Future()
+        self.stopped = threading.Event()
+        threading.Thread(target=self._search, args=(files, self.search), name="revision-floor",
+                         daemon=True).start()
         self.raised = False
+
+    def _search(self, files: list[str], result: Future) -> None:
+        try:
+            result.set_result(highest_revision_id(files, self.stopped))
+        except BaseException as error:  # noqa: BLE001 - raised where the result is taken
+            result.set_exception(error)
 
     def before(self, service, plans: list[ImportPlan]) -> None:
         """Before writing these plans."""
@@ -243,10 +252,11 @@ class RevisionFloor:
         self.raised = True
 
     def close(self) -> None:
-        self.thread.shutdown(wait=False, cancel_futures=True)
+        """The search stops (an import that ends early does not wait for it)."""
+        self.stopped.set()
 
 
-def highest_revision_id(files: list[str]) -> int:
+def highest_revision_id(files: list[str], stopped: threading.Event | None = None) -> int:
     """The highest `lastrevid` in the files, read ahead of the import: records without one
     then get revision ids above it, which no record read later can claim."""
     highest = 0
@@ -254,6 +264,8 @@ def highest_revision_id(files: list[str]) -> int:
         try:
             with open_input(name) as handle:
                 for block in _whole_lines(handle):
+                    if stopped is not None and stopped.is_set():
+                        return highest
                     highest = max(highest, _highest_lastrevid(block))
         except (OSError, EOFError, zlib.error):
             continue  # the import itself reports the unreadable file
