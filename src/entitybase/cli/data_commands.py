@@ -193,14 +193,12 @@ def import_files(data_dir, files: list[str], workers: int | None = None,
     counts = Counts()
     pool = _pool(workers) if workers > 0 else None
     ahead = PLANNED_AHEAD * workers if pool else 0
-    batches = read_batches(files)
-    # The first plan and the search for the highest revision id run while this process
-    # reads ahead and opens the store.
-    pending = collections.deque((batch, pool.submit(plan_lines, batch))
-                                for batch in itertools.islice(batches, min(1, ahead)))
     floor = RevisionFloor(files)  # a thread: only once the planning processes are forked
-    pending.extend((batch, pool.submit(plan_lines, batch))
-                   for batch in itertools.islice(batches, ahead - len(pending)))
+    batches = read_batches(files)
+    # The first plans and the search for the highest revision id run while this process
+    # opens the store.
+    pending = collections.deque((batch, pool.submit(plan_lines, batch))
+                                for batch in itertools.islice(batches, ahead))
     service = None
     try:
         with fewer_collections():  # for the whole import: no collection after each group
