@@ -5,6 +5,7 @@ import gzip
 import json
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -104,6 +105,23 @@ def test_import_with_worker_processes(tmp_path, conformance):
     first = json.loads(lines[0])
     assert service.get(first["id"]).meta.lastrevid == first["lastrevid"]
     service.close()
+
+
+def test_plans_left_by_worker_processes_are_removed(tmp_path, conformance, monkeypatch):
+    """Planning processes hand their plans over as files: none stays behind, whether the
+    import ends well or not."""
+    from entitybase.cli.data_commands import import_files
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    source = str(conformance / "wikidata/bulk/entities.jsonl")
+    counts = import_files(tmp_path / "data", [source], workers=2)
+    assert (counts.imported, counts.failed) == (660, 0)
+    assert list(temporary.iterdir()) == []
+    (tmp_path / "file").write_text("a file, not a data directory")
+    with pytest.raises(OSError):
+        import_files(tmp_path / "file", [source], workers=2)
+    assert list(temporary.iterdir()) == []
 
 
 @pytest.mark.parametrize("compress", [gzip.compress, bz2.compress])
