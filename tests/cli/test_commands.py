@@ -223,30 +223,59 @@ def test_highest_revision_id_across_blocks_and_formats(tmp_path, conformance, mo
         expected + 1
 
 
+@pytest.mark.parametrize("compress", [None, gzip.compress, bz2.compress])
 @pytest.mark.parametrize("layout", ["dump", "no final line break", "crlf", "blank lines"])
 def test_batches_read_by_the_planning_processes_hold_every_record(tmp_path, conformance,
-                                                                  monkeypatch, layout):
-    """Plain files are handed to the planning processes as byte ranges (Spans), which they
-    read themselves: whatever the batch limits, the records and line numbers are those of
-    reading the file line by line."""
+                                                                  monkeypatch, layout, compress):
+    """Files of one record per line are handed to the planning processes as byte ranges
+    (Spans), which they read themselves (compressed files decompressed into a file per
+    batch): whatever the batch limits and read blocks, the records and line numbers are
+    those of reading the file line by line."""
     from entitybase.cli import data_commands
     lines = (conformance / "wikidata/bulk/entities.jsonl").read_bytes().splitlines()[:7]
     text = {"dump": b"[\n" + b",\n".join(lines) + b"\n]\n",
             "no final line break": b"\n".join(lines),
             "crlf": b"\r\n".join(lines) + b"\r\n",
             "blank lines": b"\n\n".join(lines) + b"\n\n"}[layout]
-    name = str(tmp_path / "input.json")
-    (tmp_path / "input.json").write_bytes(text)
+    name = str(tmp_path / {None: "input.json", gzip.compress: "input.json.gz",
+                           bz2.compress: "input.json.bz2"}[compress])
+    Path(name).write_bytes(compress(text) if compress else text)
+    directory = tmp_path / "batches"
+    directory.mkdir()
     expected = [(name, number, record) for number, record in data_commands.read_chunks(name)]
     assert len(expected) == 7
-    for batch_bytes in (1000, 50_000, 1 << 21):
-        for batch_entities in (1, 3, 200):
-            monkeypatch.setattr(data_commands, "BATCH_BYTES", batch_bytes)
-            monkeypatch.setattr(data_commands, "BATCH_ENTITIES", batch_entities)
-            batches = list(data_commands.read_batches([name]))
-            assert all(isinstance(batch, data_commands.Span) for batch in batches)
-            assert [line for batch in batches
-                    for line in data_commands.batch_lines(batch)] == expected
+    for read_block in (4096, 1 << 18):
+        monkeypatch.setattr(data_commands, "READ_BLOCK", read_block)
+        for batch_bytes in (1000, 50_000, 1 << 21):
+            for batch_entities in (1, 3, 200):
+                monkeypatch.setattr(data_commands, "BATCH_BYTES", batch_bytes)
+                monkeypatch.setattr(data_commands, "BATCH_ENTITIES", batch_entities)
+                batches = list(data_commands.read_batches([name], str(directory)))
+                assert all(isinstance(batch, data_commands.Span) for batch in batches)
+                assert [line for batch in batches
+                        for line in data_commands.batch_lines(batch)] == expected
+                for batch in batches:
+                    data_commands.discard_batch(batch)
+                assert list(directory.iterdir()) == []
+
+
+def test_batches_of_a_compressed_file_end_where_it_cannot_be_read(tmp_path, conformance):
+    """The lines before a truncated compressed file's cut are batches of their own; the cut
+    follows as the Unreadable marker, on the line after them."""
+    from entitybase.cli import data_commands
+    lines = (conformance / "wikidata/bulk/entities.jsonl").read_bytes().splitlines()[:40]
+    whole = gzip.compress(b"\n".join(lines) + b"\n")
+    name = str(tmp_path / "cut.jsonl.gz")
+    Path(name).write_bytes(whole[:len(whole) * 3 // 4])
+    batches = list(data_commands.read_batches([name], str(tmp_path)))
+    *spans, marker = batches
+    records = [line for batch in spans for line in data_commands.batch_lines(batch)]
+    assert 0 < len(records) < 40
+    assert [number for _, number, _ in records] == list(range(1, len(records) + 1))
+    assert [record for _, _, record in records] == lines[:len(records)]
+    [(marked, number, reason)] = marker
+    assert marked == name and number == len(records) + 1
+    assert isinstance(reason, data_commands.Unreadable)
 
 
 def test_import_in_grouped_batches_counts_every_reference(tmp_path, conformance, monkeypatch):

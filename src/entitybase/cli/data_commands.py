@@ -197,7 +197,7 @@ def import_files(data_dir, files: list[str], workers: int | None = None,
     planners = Planners(workers)
     ahead = PLANNED_AHEAD * workers if planners.pool else 0
     floor = RevisionFloor(files)  # a thread: only once the planning processes are forked
-    batches = read_batches(files)
+    batches = read_batches(files, planners.directory)
     # The first plans and the search for the highest revision id run while this process
     # opens the store.
     pending = collections.deque((batch, planners.submit(batch))
@@ -267,7 +267,7 @@ def highest_revision_id(files: list[str], stopped: threading.Event | None = None
                     if stopped is not None and stopped.is_set():
                         return highest
                     highest = max(highest, _highest_lastrevid(block))
-        except (OSError, EOFError, zlib.error):
+        except READ_ERRORS:
             continue  # the import itself reports the unreadable file
     return highest
 
@@ -302,11 +302,12 @@ _LASTREVID = re.compile(rb'"lastrevid"\s*:\s*(\d+)')
 
 
 class Planners:
-    """Planning processes (none: the importing process plans each batch itself) and the
-    directory where they leave their plans. A plan of megabytes sent back through the
-    pool's pipe waited for this process to take it 64 KiB at a time, each time needing the
-    interpreter lock that the writing thread holds, and the planning process stood still
-    meanwhile (a fifth of its time); a file is written at once and read in one call."""
+    """Planning processes (none: the importing process plans each batch itself) and a
+    directory for what passes between them and this process: the batches of compressed
+    input, decompressed, and the plans. Megabytes sent through the pool's pipes waited for
+    the other side to take them 64 KiB at a time, each time needing the interpreter lock
+    that the writing thread holds, and the planning process stood still meanwhile (a fifth
+    of its time); a file is written at once and read in one call."""
 
     def __init__(self, workers: int):
         self.pool = _pool(workers) if workers > 0 else None
@@ -347,31 +348,40 @@ WORKER_NICENESS = 10
 
 
 class Span(NamedTuple):
-    """A batch of a plain file of one record per line: its lines from byte `start` to
-    `end`, the first of them line `first_line`. The planning process reads them itself:
-    sending the text through a pipe cost the writer more than finding where lines end."""
+    """A batch of a file of one record per line: its lines from byte `start` to `end`, the
+    first of them line `first_line`, read from `path` if given (the decompressed lines of a
+    compressed file), else from the file `name` itself. The planning process reads them
+    itself: sending the text through a pipe cost the writer more than finding where lines
+    end, and held up the planning process until the writer had taken all of it."""
 
     name: str
     start: int
     end: int
     first_line: int
     lines: int
+    path: str | None = None
 
 
-def read_batches(files: list[str]) -> Iterator[Span | list[tuple[str, int, bytes]]]:
-    """Batches of up to BATCH_ENTITIES records or about BATCH_BYTES of text: Spans of plain
-    files of one record per line, else [(file, line number, text)...]. The first batches
-    are smaller (1/16 of the bytes, doubling): the writer waits for the first plan, and a
-    small one is ready soon."""
+def read_batches(files: list[str], directory: str | None = None,
+                 ) -> Iterator[Span | list[tuple[str, int, bytes]]]:
+    """Batches of up to BATCH_ENTITIES records or about BATCH_BYTES of text: Spans of files
+    of one record per line (with a `directory`, compressed ones too: their batches are
+    written there decompressed, one file each), else [(file, line number, text)...]. The
+    first batches are smaller (1/16 of the bytes, doubling): the writer waits for the first
+    plan, and a small one is ready soon."""
     limits = itertools.chain((BATCH_BYTES >> shift for shift in range(4, 0, -1)),
                              itertools.repeat(BATCH_BYTES))
     batch, size, limit = [], 0, next(limits)
     for name in files:
-        if _plain_lines(name):
+        compressed = name.endswith((".gz", ".bz2"))
+        if _one_record_per_line_file(name) and (directory or not compressed):
             if batch:
                 yield batch
                 batch, size, limit = [], 0, next(limits)
-            yield from _spans(name, limits, limit)
+            if compressed:
+                yield from _written_spans(name, directory, limits, limit)
+            else:
+                yield from _spans(name, limits, limit)
             limit = next(limits)
             continue
         number = 0
@@ -382,11 +392,14 @@ def read_batches(files: list[str]) -> Iterator[Span | list[tuple[str, int, bytes
                 if len(batch) >= BATCH_ENTITIES or size >= limit:
                     yield batch
                     batch, size, limit = [], 0, next(limits)
-        except (OSError, EOFError, zlib.error) as error:  # a truncated or corrupt file
-            batch.append((name, number + 1, Unreadable(f"the file cannot be read from here "
-                                                       f"on: {error}")))
+        except READ_ERRORS as error:  # a truncated or corrupt file
+            batch.append(_unreadable(name, number + 1, error))
     if batch:
         yield batch
+
+
+# What reading a truncated or corrupt file raises.
+READ_ERRORS = (OSError, EOFError, zlib.error)
 
 
 class Unreadable(NamedTuple):
@@ -395,38 +408,108 @@ class Unreadable(NamedTuple):
     reason: str
 
 
-def _plain_lines(name: str) -> bool:
-    """Whether a file is uncompressed, one record per line, and can be read again."""
-    if name.endswith((".gz", ".bz2")) or not os.path.isfile(name):
+def _unreadable(name: str, number: int, error: Exception) -> tuple[str, int, Unreadable]:
+    return name, number, Unreadable(f"the file cannot be read from here on: {error}")
+
+
+def _one_record_per_line_file(name: str) -> bool:
+    """Whether a file holds one record per line and can be read again."""
+    if not os.path.isfile(name):
         return False
-    with open(name, "rb") as handle:
-        return _one_record_per_line(handle.readline().strip())
+    try:
+        with open_input(name) as handle:
+            return _one_record_per_line(handle.readline().strip())
+    except READ_ERRORS:
+        return False
 
 
-def _spans(name: str, limits: Iterator[int], limit: int) -> Iterator[Span]:
-    """The file's lines cut into Spans of up to BATCH_ENTITIES lines or `limit` bytes (the
-    next limit from `limits` after each)."""
+def _cuts(blocks: Iterator[bytes], limits: Iterator[int], limit: int):
+    """(start, end, first line, lines) of the batches that the lines of `blocks` (whole
+    lines, the very last perhaps without its line break) are cut into: up to
+    BATCH_ENTITIES lines or `limit` bytes, the next limit from `limits` after each."""
     start = offset = lines = 0
     first = 1  # the line number at `start`
     block = b""
+    for block in blocks:
+        at = block.find(b"\n")
+        while at >= 0:
+            lines += 1
+            end = offset + at + 1
+            if lines >= BATCH_ENTITIES or end - start >= limit:
+                yield start, end, first, lines
+                start, first, lines, limit = end, first + lines, 0, next(limits)
+            at = block.find(b"\n", at + 1)
+        offset += len(block)
+    if offset > start:
+        yield start, offset, first, lines + (not block.endswith(b"\n"))
+
+
+def _spans(name: str, limits: Iterator[int], limit: int) -> Iterator[Span]:
     with open(name, "rb") as handle:
-        for block in _whole_lines(handle):
-            at = block.find(b"\n")
-            while at >= 0:
-                lines += 1
-                end = offset + at + 1
-                if lines >= BATCH_ENTITIES or end - start >= limit:
-                    yield Span(name, start, end, first, lines)
-                    start, first, lines, limit = end, first + lines, 0, next(limits)
-                at = block.find(b"\n", at + 1)
-            offset += len(block)
-    if offset > start:  # the last lines, the very last perhaps without a line break
-        yield Span(name, start, offset, first, lines + (not block.endswith(b"\n")))
+        for start, end, first, lines in _cuts(_whole_lines(handle), limits, limit):
+            yield Span(name, start, end, first, lines)
+
+
+def _written_spans(name: str, directory: str, limits: Iterator[int], limit: int):
+    """The decompressed lines of a compressed file in Spans of files of their own. Where
+    the file cannot be read on, the lines before are a last Span, followed by the
+    Unreadable marker."""
+    held = _HeldBlocks()
+    line = 1  # the first line of the next Span
+    try:
+        with open_input(name) as handle:
+            for start, end, line, lines in _cuts(held.keep(_whole_lines(handle)), limits,
+                                                 limit):
+                yield _written_span(name, directory, held.take(start, end), line, lines)
+                line += lines
+    except READ_ERRORS as error:
+        text = held.rest()
+        if text:
+            yield _written_span(name, directory, text, line, text.count(b"\n"))
+        yield [_unreadable(name, line + text.count(b"\n"), error)]
+
+
+class _HeldBlocks:
+    """The blocks read since the last batch was cut off, to take that batch's text."""
+
+    def __init__(self):
+        self.blocks: list[bytes] = []
+        self.at = self.taken = 0  # where the first block held starts; where the last cut ended
+
+    def keep(self, blocks: Iterator[bytes]) -> Iterator[bytes]:
+        for block in blocks:
+            self.blocks.append(block)
+            yield block
+
+    def take(self, start: int, end: int) -> bytes:
+        text = b"".join(self.blocks)
+        taken = text[start - self.at:end - self.at]
+        last = self.blocks[-1]  # the next batch starts in it, or after it
+        self.at += len(text) - len(last)
+        self.blocks, self.taken = [last], end
+        return taken
+
+    def rest(self) -> bytes:
+        return b"".join(self.blocks)[self.taken - self.at:]
+
+
+def _written_span(name: str, directory: str, text: bytes, first_line: int,
+                  lines: int) -> Span:
+    handle, path = tempfile.mkstemp(dir=directory)
+    with os.fdopen(handle, "wb") as file:
+        file.write(text)
+    return Span(name, 0, len(text), first_line, lines, path)
+
+
+def discard_batch(batch) -> None:
+    """Once a batch is written: the file of a Span of a compressed file goes."""
+    if isinstance(batch, Span) and batch.path:
+        os.unlink(batch.path)
 
 
 def span_lines(span: Span) -> list[tuple[str, int, bytes]]:
     """(file, line number, text) of the records in a Span, as read_chunks gives them."""
-    with open(span.name, "rb") as handle:
+    with open(span.path or span.name, "rb") as handle:
         handle.seek(span.start)
         text = handle.read(span.end - span.start)
     return [(span.name, number, record)
@@ -509,6 +592,8 @@ def _write_ready(service, pending: collections.deque, counts: Counts, progress,
     else:
         for (sources, _, _), batch_results in zip(planned, results, strict=True):
             counts.add(*_report(sources, batch_results))
+    for batch, _ in group:
+        discard_batch(batch)
     progress(sum(len(sources) + len(errors) for sources, errors, _ in planned))
 
 
