@@ -209,3 +209,60 @@ def test_parts_gone_from_under_the_cache_are_stored_again(tmp_path, q53713):
     with store.read() as conn:
         assert store.render(conn, root.hex())
     store.close()
+
+
+def test_statement_parts_are_the_layout_s(q53713):
+    """The part collector (C) splits a statement as layout.py describes it: the statement
+    is [main snak id, qualifier set id or None, [reference id ...]], a qualifier set
+    [[[property, [snak id ...]] ...], order or None], a reference [hash, pairs, order], a
+    snak its Wikibase JSON; each id is the content id of the part's bytes."""
+    import msgspec
+
+    from entitybase.service.revisions import fill_statements
+    from entitybase.store import Splitter, blake2b_id
+    from entitybase.store.layout import QUALIFIERS, REFERENCE, SNAK, decode_part
+    fill_statements(q53713, recompute_hashes=False)
+    splitter = Splitter(blake2b_id)
+    splitter.entity(q53713)
+    batch = splitter.batch()
+    parts = {key: (kind, decode_part(kind, data))
+             for key, kind, data in zip(batch.keys, batch.kinds, batch.datas)}
+    assert all(blake2b_id(kind, data) == key
+               for key, kind, data in zip(batch.keys, batch.kinds, batch.datas))
+
+    def snak_ids(snaks):
+        return [[prop, [blake2b_id(SNAK, msgspec.json.encode(snak)) for snak in group]]
+                for prop, group in snaks.items()]
+
+    statements = [s for group in q53713.claims.values() for s in group]
+    checked = [s for s in statements if s.qualifiers and s.references][:20]
+    assert checked
+    for statement in checked:
+        key = splitter.statements[statement.id][1]
+        main, qualifiers, references = parts[key][1]
+        assert parts[key][0] == STATEMENT
+        assert main == blake2b_id(SNAK, msgspec.json.encode(statement.mainsnak))
+        assert parts[qualifiers] == (QUALIFIERS, [snak_ids(statement.qualifiers), None])
+        assert [parts[r] for r in references] == [
+            (REFERENCE, [ref.hash, snak_ids(ref.snaks), None]) for ref in statement.references]
+
+
+def test_part_ids_are_the_same_computed_natively_or_called(conformance):
+    """The collector computes blake2b_id's ids itself; called through any function that
+    gives the same ids, the split is the same."""
+    from entitybase.model import parse_entity
+    from entitybase.service.revisions import fill_statements
+    from entitybase.store import Splitter, blake2b_id
+    lines = (conformance / "wikidata/bulk/entities.jsonl").read_bytes().splitlines()[:30]
+    entities = [parse_entity(line)[0] for line in lines]
+    batches = []
+    for content_id in (blake2b_id, lambda kind, data: blake2b_id(kind, data)):
+        splitter = Splitter(content_id)
+        for entity in entities:
+            fill_statements(entity, recompute_hashes=False)
+            splitter.entity(entity)
+        batch = splitter.batch()
+        batches.append((batch.keys, batch.hexes, batch.kinds, batch.datas, batch.parents,
+                        batch.outside, [batch.children(i) for i in range(len(batch.keys))]))
+    assert batches[0] == batches[1]
+    assert batches[0][1] == [key.hex() for key in batches[0][0]]

@@ -160,6 +160,12 @@ def blake2b_id(kind: int, data: bytes) -> bytes:
 _HASHERS = [hashlib.blake2b(digest_size=16, person=b"eb-part-%d" % kind) for kind in range(256)]
 
 
+def native_hashers(content_id: ContentIdFunction) -> list | None:
+    """The hashers per kind that give `content_id`'s ids without a call to it (the part
+    collector copies, updates and digests them itself), if it is blake2b_id."""
+    return _HASHERS if content_id is blake2b_id else None
+
+
 class KnownParts:
     """Committed parts by id (immutable, so cacheable forever), bounded by total bytes;
     the oldest entries leave first. Reads take no lock: a dict lookup is atomic."""

@@ -21,7 +21,8 @@ import msgspec
 from msgspec import UNSET
 
 from ..model import Entity, EntitySchema, Item, Lexeme, Property
-from .contents import ContentCollision, ContentIdFunction, PartBatch
+from ._parts import Parts
+from .contents import ContentCollision, ContentIdFunction, PartBatch, native_hashers
 
 SNAK, QUALIFIERS, REFERENCE, STATEMENT, GROUP, CHUNK = 1, 2, 3, 4, 5, 6
 TERM, TERMS, ALIASES, SITELINK, SITELINKS, FORM, SENSE, ROOT, TEXT = 7, 8, 9, 10, 11, 12, 13, 14, 15
@@ -89,17 +90,15 @@ class Splitter:
     """Collects the parts of one or more entities, each once; `batch()` hands them over."""
 
     def __init__(self, content_id: ContentIdFunction, stored: dict | None = None):
-        self.content_id = content_id
         # The parts as columns, filled while their values are at hand (cheaper than walking
         # them again later): id -> position, ids, hex ids, kinds, bytes, distinct children
-        # joined, and how many parts point at each id.
-        self.positions: dict[bytes, int] = {}
-        self.keys: list[bytes] = []
-        self.hexes: list[str] = []
-        self.kinds: list[int] = []
-        self.datas: list[bytes] = []
-        self.children_joined: list[bytes] = []
-        self.child_counts: dict[bytes, int] = {}
+        # joined, and how many parts point at each id. Parts (_parts.c) collects them:
+        # put(kind, value) -> id of any part, statement(statement) -> id of a statement
+        # part with its snaks, qualifier set and references.
+        self.parts = Parts(content_id, native_hashers(content_id), _pack, _json, children,
+                           UNSET, ContentCollision)
+        self.put = self.parts.put
+        self.content_id = content_id
         # GUID -> (statement, id of its stored part): an equal statement reuses the id
         # without being encoded again (its part and children are stored already).
         self.stored = stored or {}
@@ -117,32 +116,12 @@ class Splitter:
         The lists split from now on are recorded in `groups`, for the next edit."""
         self.stored_groups, self.groups = groups, {}
 
-    def put(self, kind: int, value) -> bytes:
-        data = value if kind in RAW_KINDS else _pack(value)
-        key = self.content_id(kind, data)
-        at = self.positions.get(key)
-        if at is None:
-            self.positions[key] = len(self.keys)
-            self.keys.append(key)
-            self.hexes.append(key.hex())
-            self.kinds.append(kind)
-            self.datas.append(data)
-            kids = children(kind, value)
-            if len(kids) > 1:
-                kids = dict.fromkeys(kids)  # each child once
-            counts = self.child_counts
-            for kid in kids:
-                counts[kid] = counts.get(kid, 0) + 1
-            self.children_joined.append(b"".join(kids))
-        elif self.kinds[at] != kind or self.datas[at] != data:
-            raise ContentCollision(key.hex())
-        return key
-
     def batch(self) -> PartBatch:
-        """The parts collected (the splitter's own lists: call it once, when done)."""
-        return PartBatch.collected(self.keys, self.hexes, self.kinds, self.datas,
-                                   self.children_joined, dict(self.child_counts),
-                                   self.positions)
+        """The parts collected (the collector's own lists: call it once, when done)."""
+        parts = self.parts
+        return PartBatch.collected(parts.keys, parts.hexes, parts.kinds, parts.datas,
+                                   parts.children_joined, dict(parts.child_counts),
+                                   parts.positions)
 
     def entity(self, entity: Entity) -> bytes:
         """The root id of an entity; hashes and GUIDs must already be filled."""
@@ -271,25 +250,8 @@ class Splitter:
         if stored is not None and (stored[0] is statement or stored[0] == statement):
             key = stored[1]
         else:
-            key = self._statement(statement)
+            key = self.parts.statement(statement)
         return [guid, RANK_CODES[statement.rank], key]
-
-    def _statement(self, statement) -> bytes:
-        qualifiers = None
-        if statement.qualifiers:
-            qualifiers = self.put(QUALIFIERS, self._snak_map(
-                statement.qualifiers, statement.qualifiers_order))
-        references = [self.put(REFERENCE, [reference.hash or None, *self._snak_map(
-            reference.snaks, reference.snaks_order)]) for reference in statement.references or ()]
-        return self.put(STATEMENT, [self._snak(statement.mainsnak), qualifiers, references])
-
-    def _snak_map(self, snaks: dict, order) -> list:
-        pairs = [[prop, [self._snak(snak) for snak in group]] for prop, group in snaks.items()]
-        return [pairs, None if order is UNSET or order == list(snaks) else order]
-
-    def _snak(self, snak) -> bytes:
-        return self.put(SNAK, _json(snak))
-
 
 def statement_ids(root: dict, get) -> dict[str, bytes]:
     """GUID -> statement part id of every statement under a decoded root manifest, reading

@@ -1,0 +1,479 @@
+/* The part collector of store/layout.py's Splitter: content ids, the columns of a PartBatch,
+ * and the parts of statements (snaks, qualifier sets, references, the statement itself).
+ * Splitting is most of an import's planning work; in Python, most of that was the
+ * interpreter's own overhead of many small calls per part.
+ *
+ * Parts(content_id, hashers, pack, json, children, unset, collision):
+ *   content_id(kind, data) -> id; `hashers` (a blake2b object per kind, or None) computes the
+ *   same ids without a call into Python: copy, update, digest. `pack` and `json` encode a
+ *   value as msgpack and a snak as JSON; `children(kind, value)` lists a part's children
+ *   for parts put from Python; `unset` is msgspec.UNSET; `collision` the exception raised
+ *   for two contents under one id.
+ * put(kind, value) -> id, statement(statement) -> id; the columns are attributes.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+
+enum { SNAK = 1, QUALIFIERS = 2, REFERENCE = 3, STATEMENT = 4, TERM = 7, TEXT = 15 };
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *content_id, *hashers, *pack, *json, *children, *unset, *collision;
+    PyObject *positions, *keys, *hexes, *kinds, *datas, *children_joined, *child_counts;
+} Parts;
+
+static PyObject *s_copy, *s_update, *s_digest, *s_qualifiers, *s_qualifiers_order,
+    *s_references, *s_mainsnak, *s_hash, *s_snaks, *s_snaks_order, *empty_bytes;
+static PyObject *kind_ints[16];
+
+static int raw_kind(int kind) { return kind == SNAK || kind == TERM || kind == TEXT; }
+
+static PyObject *hex_of(PyObject *key) {
+    static const char digits[] = "0123456789abcdef";
+    Py_ssize_t n = PyBytes_GET_SIZE(key);
+    const unsigned char *in = (const unsigned char *)PyBytes_AS_STRING(key);
+    PyObject *out = PyUnicode_New(2 * n, 127);
+    if (out == NULL) return NULL;
+    Py_UCS1 *text = PyUnicode_1BYTE_DATA(out);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        text[2 * i] = digits[in[i] >> 4];
+        text[2 * i + 1] = digits[in[i] & 15];
+    }
+    return out;
+}
+
+static PyObject *content_id(Parts *self, int kind, PyObject *data) {
+    if (self->hashers == Py_None) {
+        return PyObject_CallFunctionObjArgs(self->content_id, kind_ints[kind], data, NULL);
+    }
+    PyObject *hasher = PyObject_CallMethodNoArgs(PyList_GET_ITEM(self->hashers, kind), s_copy);
+    if (hasher == NULL) return NULL;
+    PyObject *done = PyObject_CallMethodOneArg(hasher, s_update, data);
+    if (done == NULL) { Py_DECREF(hasher); return NULL; }
+    Py_DECREF(done);
+    PyObject *key = PyObject_CallMethodNoArgs(hasher, s_digest);
+    Py_DECREF(hasher);
+    return key;
+}
+
+/* The distinct items of `kids` in their order (a part counts each child once), as
+ * dict.fromkeys would give them. Returns a new reference. */
+static PyObject *distinct(PyObject *kids) {
+    Py_ssize_t n = PyList_GET_SIZE(kids);
+    if (n > 16) {
+        PyObject *seen = PyDict_New(), *out = PyList_New(0);
+        if (seen == NULL || out == NULL) goto fail;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *kid = PyList_GET_ITEM(kids, i);
+            int known = PyDict_Contains(seen, kid);
+            if (known < 0) goto fail;
+            if (!known && (PyDict_SetItem(seen, kid, Py_None) || PyList_Append(out, kid)))
+                goto fail;
+        }
+        Py_DECREF(seen);
+        return out;
+    fail:
+        Py_XDECREF(seen);
+        Py_XDECREF(out);
+        return NULL;
+    }
+    PyObject *out = PyList_New(0);
+    if (out == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *kid = PyList_GET_ITEM(kids, i);
+        int known = 0;
+        for (Py_ssize_t j = 0; j < PyList_GET_SIZE(out) && !known; j++) {
+            known = PyObject_RichCompareBool(PyList_GET_ITEM(out, j), kid, Py_EQ);
+            if (known < 0) { Py_DECREF(out); return NULL; }
+        }
+        if (!known && PyList_Append(out, kid)) { Py_DECREF(out); return NULL; }
+    }
+    return out;
+}
+
+/* The ids joined into one bytes object (a single one is itself, as b"".join gives it). */
+static PyObject *joined(PyObject *kids) {
+    Py_ssize_t n = PyList_GET_SIZE(kids), size = 0;
+    if (n == 1 && PyBytes_CheckExact(PyList_GET_ITEM(kids, 0)))
+        return Py_NewRef(PyList_GET_ITEM(kids, 0));
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *kid = PyList_GET_ITEM(kids, i);
+        if (!PyBytes_Check(kid)) {
+            PyErr_SetString(PyExc_TypeError, "part ids are bytes");
+            return NULL;
+        }
+        size += PyBytes_GET_SIZE(kid);
+    }
+    PyObject *out = PyBytes_FromStringAndSize(NULL, size);
+    if (out == NULL) return NULL;
+    char *at = PyBytes_AS_STRING(out);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *kid = PyList_GET_ITEM(kids, i);
+        memcpy(at, PyBytes_AS_STRING(kid), PyBytes_GET_SIZE(kid));
+        at += PyBytes_GET_SIZE(kid);
+    }
+    return out;
+}
+
+/* The id of an encoded part whose children are `kids` (a list, perhaps with repeats); a
+ * part met before must have the same kind and bytes. Returns a new reference. */
+static PyObject *put_data(Parts *self, int kind, PyObject *data, PyObject *kids) {
+    PyObject *key = content_id(self, kind, data), *unique = NULL;
+    if (key == NULL) return NULL;
+    if (!PyBytes_Check(key)) {
+        PyErr_SetString(PyExc_TypeError, "content ids are bytes");
+        goto fail;
+    }
+    PyObject *at = PyDict_GetItemWithError(self->positions, key);
+    if (at != NULL) {
+        Py_ssize_t i = PyLong_AsSsize_t(at);
+        int same = PyLong_AsLong(PyList_GET_ITEM(self->kinds, i)) == kind;
+        if (same) same = PyObject_RichCompareBool(PyList_GET_ITEM(self->datas, i), data, Py_EQ);
+        if (same < 0) goto fail;
+        if (!same) {
+            PyObject *hex = hex_of(key);
+            if (hex != NULL) {
+                PyErr_SetObject(self->collision, hex);
+                Py_DECREF(hex);
+            }
+            goto fail;
+        }
+        return key;
+    }
+    if (PyErr_Occurred() || (unique = distinct(kids)) == NULL) goto fail;
+    PyObject *position = PyLong_FromSsize_t(PyList_GET_SIZE(self->keys));
+    if (position == NULL) goto fail;
+    int failed = PyDict_SetItem(self->positions, key, position);
+    Py_DECREF(position);
+    if (failed) goto fail;
+    PyObject *hex = hex_of(key);
+    if (hex == NULL) goto fail;
+    failed = PyList_Append(self->hexes, hex);
+    Py_DECREF(hex);
+    if (failed || PyList_Append(self->keys, key) || PyList_Append(self->kinds, kind_ints[kind])
+        || PyList_Append(self->datas, data)) goto fail;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(unique); i++) {
+        PyObject *kid = PyList_GET_ITEM(unique, i);
+        PyObject *count = PyDict_GetItemWithError(self->child_counts, kid);
+        if (count == NULL && PyErr_Occurred()) goto fail;
+        PyObject *more = PyLong_FromLong(count == NULL ? 1 : PyLong_AsLong(count) + 1);
+        if (more == NULL) goto fail;
+        failed = PyDict_SetItem(self->child_counts, kid, more);
+        Py_DECREF(more);
+        if (failed) goto fail;
+    }
+    PyObject *all = joined(unique);
+    if (all == NULL) goto fail;
+    failed = PyList_Append(self->children_joined, all);
+    Py_DECREF(all);
+    if (failed) goto fail;
+    Py_DECREF(unique);
+    return key;
+fail:
+    Py_XDECREF(unique);
+    Py_DECREF(key);
+    return NULL;
+}
+
+/* [a, b] or [a, b, c] (c not NULL), new references to the items. */
+static PyObject *list_of(PyObject *a, PyObject *b, PyObject *c) {
+    PyObject *out = PyList_New(c == NULL ? 2 : 3);
+    if (out == NULL) return NULL;
+    PyList_SET_ITEM(out, 0, Py_NewRef(a));
+    PyList_SET_ITEM(out, 1, Py_NewRef(b));
+    if (c != NULL) PyList_SET_ITEM(out, 2, Py_NewRef(c));
+    return out;
+}
+
+static PyObject *snak(Parts *self, PyObject *value) {
+    PyObject *data = PyObject_CallOneArg(self->json, value);
+    if (data == NULL) return NULL;
+    PyObject *kids = PyList_New(0);
+    PyObject *key = kids == NULL ? NULL : put_data(self, SNAK, data, kids);
+    Py_XDECREF(kids);
+    Py_DECREF(data);
+    return key;
+}
+
+static PyObject *packed(Parts *self, int kind, PyObject *value, PyObject *kids) {
+    PyObject *data = PyObject_CallOneArg(self->pack, value);
+    if (data == NULL) return NULL;
+    PyObject *key = put_data(self, kind, data, kids);
+    Py_DECREF(data);
+    return key;
+}
+
+/* [[property, [snak id ...]] ...] of a snak map, each snak id also added to `kids`. */
+static PyObject *snak_pairs(Parts *self, PyObject *snaks, PyObject *kids) {
+    PyObject *pairs = PyList_New(0), *prop, *group;
+    if (pairs == NULL) return NULL;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(snaks, &pos, &prop, &group)) {
+        PyObject *ids = PyList_New(0), *pair = NULL;
+        if (ids == NULL) goto fail;
+        PyObject *items = PySequence_Fast(group, "a snak group is a list");
+        if (items == NULL) { Py_DECREF(ids); goto fail; }
+        for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(items); i++) {
+            PyObject *key = snak(self, PySequence_Fast_GET_ITEM(items, i));
+            int failed = key == NULL || PyList_Append(ids, key) || PyList_Append(kids, key);
+            Py_XDECREF(key);
+            if (failed) { Py_DECREF(items); Py_DECREF(ids); goto fail; }
+        }
+        Py_DECREF(items);
+        pair = PyList_New(2);
+        if (pair == NULL) { Py_DECREF(ids); goto fail; }
+        Py_INCREF(prop);
+        PyList_SET_ITEM(pair, 0, prop);
+        PyList_SET_ITEM(pair, 1, ids);
+        int failed = PyList_Append(pairs, pair);
+        Py_DECREF(pair);
+        if (failed) goto fail;
+    }
+    return pairs;
+fail:
+    Py_DECREF(pairs);
+    return NULL;
+}
+
+/* The order kept with a snak map: None where it is the map's own order. */
+static PyObject *snak_order(Parts *self, PyObject *snaks, PyObject *order) {
+    if (order == self->unset) Py_RETURN_NONE;
+    PyObject *own = PySequence_List(snaks);
+    if (own == NULL) return NULL;
+    int same = PyObject_RichCompareBool(order, own, Py_EQ);
+    Py_DECREF(own);
+    if (same < 0) return NULL;
+    if (same) Py_RETURN_NONE;
+    Py_INCREF(order);
+    return order;
+}
+
+/* [snak pairs, order] (qualifiers) or [hash, snak pairs, order] (a reference), put. */
+static PyObject *snak_map(Parts *self, int kind, PyObject *head, PyObject *owner,
+                          PyObject *map_name, PyObject *order_name) {
+    PyObject *snaks = PyObject_GetAttr(owner, map_name), *order = NULL, *pairs = NULL,
+             *kept = NULL, *value = NULL, *kids = NULL, *key = NULL;
+    if (snaks == NULL) return NULL;
+    if (!PyDict_Check(snaks)) {
+        PyErr_SetString(PyExc_TypeError, "snaks are a map");
+        goto done;
+    }
+    if ((kids = PyList_New(0)) == NULL || (pairs = snak_pairs(self, snaks, kids)) == NULL
+        || (order = PyObject_GetAttr(owner, order_name)) == NULL
+        || (kept = snak_order(self, snaks, order)) == NULL) goto done;
+    value = head == NULL ? list_of(pairs, kept, NULL) : list_of(head, pairs, kept);
+    if (value != NULL) key = packed(self, kind, value, kids);
+done:
+    Py_DECREF(snaks);
+    Py_XDECREF(order);
+    Py_XDECREF(pairs);
+    Py_XDECREF(kept);
+    Py_XDECREF(value);
+    Py_XDECREF(kids);
+    return key;
+}
+
+static PyObject *reference(Parts *self, PyObject *ref) {
+    PyObject *hash = PyObject_GetAttr(ref, s_hash);
+    if (hash == NULL) return NULL;
+    int given = PyObject_IsTrue(hash);
+    if (given < 0) { Py_DECREF(hash); return NULL; }
+    PyObject *key = snak_map(self, REFERENCE, given ? hash : Py_None, ref, s_snaks,
+                             s_snaks_order);
+    Py_DECREF(hash);
+    return key;
+}
+
+static PyObject *Parts_statement(Parts *self, PyObject *statement) {
+    PyObject *qualifiers = NULL, *refs = NULL, *main = NULL, *mainsnak = NULL,
+             *value = NULL, *kids = NULL, *key = NULL, *list = NULL, *ref_list = NULL;
+    PyObject *held = PyObject_GetAttr(statement, s_qualifiers);
+    if (held == NULL) return NULL;
+    int has = PyObject_IsTrue(held);
+    Py_DECREF(held);
+    if (has < 0) return NULL;
+    if (has) {
+        qualifiers = snak_map(self, QUALIFIERS, NULL, statement, s_qualifiers,
+                              s_qualifiers_order);
+        if (qualifiers == NULL) return NULL;
+    } else {
+        qualifiers = Py_NewRef(Py_None);
+    }
+    if ((kids = PyList_New(0)) == NULL || (refs = PyList_New(0)) == NULL) goto done;
+    if ((list = PyObject_GetAttr(statement, s_references)) == NULL) goto done;
+    int any = PyObject_IsTrue(list);
+    if (any < 0) goto done;
+    if (any) {
+        if ((ref_list = PySequence_Fast(list, "references are a list")) == NULL) goto done;
+        for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(ref_list); i++) {
+            PyObject *ref = reference(self, PySequence_Fast_GET_ITEM(ref_list, i));
+            int failed = ref == NULL || PyList_Append(refs, ref);
+            Py_XDECREF(ref);
+            if (failed) goto done;
+        }
+    }
+    if ((mainsnak = PyObject_GetAttr(statement, s_mainsnak)) == NULL
+        || (main = snak(self, mainsnak)) == NULL || PyList_Append(kids, main)) goto done;
+    if (qualifiers != Py_None && PyList_Append(kids, qualifiers)) goto done;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(refs); i++) {
+        if (PyList_Append(kids, PyList_GET_ITEM(refs, i))) goto done;
+    }
+    if ((value = list_of(main, qualifiers, refs)) != NULL) {
+        key = packed(self, STATEMENT, value, kids);
+    }
+done:
+    Py_XDECREF(qualifiers);
+    Py_XDECREF(refs);
+    Py_XDECREF(list);
+    Py_XDECREF(ref_list);
+    Py_XDECREF(mainsnak);
+    Py_XDECREF(main);
+    Py_XDECREF(value);
+    Py_XDECREF(kids);
+    return key;
+}
+
+static PyObject *Parts_put(Parts *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "put(kind, value)");
+        return NULL;
+    }
+    long kind = PyLong_AsLong(args[0]);
+    if (kind == -1 && PyErr_Occurred()) return NULL;
+    if (kind < 1 || kind > 15) {
+        PyErr_Format(PyExc_ValueError, "unknown part kind %ld", kind);
+        return NULL;
+    }
+    PyObject *data, *value = args[1];
+    if (raw_kind((int)kind)) {
+        data = Py_NewRef(value);
+    } else if ((data = PyObject_CallOneArg(self->pack, value)) == NULL) {
+        return NULL;
+    }
+    PyObject *kids = raw_kind((int)kind) ? PyList_New(0)
+        : PyObject_CallFunctionObjArgs(self->children, args[0], value, NULL);
+    PyObject *key = NULL;
+    if (kids != NULL && !PyList_Check(kids)) {
+        PyErr_SetString(PyExc_TypeError, "children(kind, value) gives a list");
+    } else if (kids != NULL) {
+        key = put_data(self, (int)kind, data, kids);
+    }
+    Py_XDECREF(kids);
+    Py_DECREF(data);
+    return key;
+}
+
+static int Parts_init(Parts *self, PyObject *args, PyObject *kwargs) {
+    static char *names[] = {"content_id", "hashers", "pack", "json", "children", "unset",
+                            "collision", NULL};
+    PyObject *content_id, *hashers, *pack, *json, *children, *unset, *collision;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOOOO", names, &content_id, &hashers,
+                                     &pack, &json, &children, &unset, &collision)) return -1;
+    if (hashers != Py_None && (!PyList_Check(hashers) || PyList_GET_SIZE(hashers) < 16)) {
+        PyErr_SetString(PyExc_TypeError, "hashers: a list of one hasher per kind, or None");
+        return -1;
+    }
+    Py_XSETREF(self->content_id, Py_NewRef(content_id));
+    Py_XSETREF(self->hashers, Py_NewRef(hashers));
+    Py_XSETREF(self->pack, Py_NewRef(pack));
+    Py_XSETREF(self->json, Py_NewRef(json));
+    Py_XSETREF(self->children, Py_NewRef(children));
+    Py_XSETREF(self->unset, Py_NewRef(unset));
+    Py_XSETREF(self->collision, Py_NewRef(collision));
+    Py_XSETREF(self->positions, PyDict_New());
+    Py_XSETREF(self->keys, PyList_New(0));
+    Py_XSETREF(self->hexes, PyList_New(0));
+    Py_XSETREF(self->kinds, PyList_New(0));
+    Py_XSETREF(self->datas, PyList_New(0));
+    Py_XSETREF(self->children_joined, PyList_New(0));
+    Py_XSETREF(self->child_counts, PyDict_New());
+    if (!self->positions || !self->keys || !self->hexes || !self->kinds || !self->datas
+        || !self->children_joined || !self->child_counts) return -1;
+    return 0;
+}
+
+static int Parts_traverse(Parts *self, visitproc visit, void *arg) {
+    Py_VISIT(self->content_id); Py_VISIT(self->hashers); Py_VISIT(self->pack);
+    Py_VISIT(self->json); Py_VISIT(self->children); Py_VISIT(self->unset);
+    Py_VISIT(self->collision); Py_VISIT(self->positions); Py_VISIT(self->keys);
+    Py_VISIT(self->hexes); Py_VISIT(self->kinds); Py_VISIT(self->datas);
+    Py_VISIT(self->children_joined); Py_VISIT(self->child_counts);
+    return 0;
+}
+
+static int Parts_clear(Parts *self) {
+    Py_CLEAR(self->content_id); Py_CLEAR(self->hashers); Py_CLEAR(self->pack);
+    Py_CLEAR(self->json); Py_CLEAR(self->children); Py_CLEAR(self->unset);
+    Py_CLEAR(self->collision); Py_CLEAR(self->positions); Py_CLEAR(self->keys);
+    Py_CLEAR(self->hexes); Py_CLEAR(self->kinds); Py_CLEAR(self->datas);
+    Py_CLEAR(self->children_joined); Py_CLEAR(self->child_counts);
+    return 0;
+}
+
+static void Parts_dealloc(Parts *self) {
+    PyObject_GC_UnTrack(self);
+    Parts_clear(self);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyMethodDef Parts_methods[] = {
+    {"put", (PyCFunction)(void (*)(void))Parts_put, METH_FASTCALL,
+     "put(kind, value) -> the id of the part, collected once"},
+    {"statement", (PyCFunction)Parts_statement, METH_O,
+     "statement(statement) -> the id of the statement part, its own parts collected"},
+    {NULL},
+};
+
+static PyMemberDef Parts_members[] = {
+    {"positions", T_OBJECT, offsetof(Parts, positions), READONLY, "id -> position"},
+    {"keys", T_OBJECT, offsetof(Parts, keys), READONLY, "ids in split order"},
+    {"hexes", T_OBJECT, offsetof(Parts, hexes), READONLY, "the ids in hex"},
+    {"kinds", T_OBJECT, offsetof(Parts, kinds), READONLY, "kinds"},
+    {"datas", T_OBJECT, offsetof(Parts, datas), READONLY, "encoded parts"},
+    {"children_joined", T_OBJECT, offsetof(Parts, children_joined), READONLY,
+     "each part's distinct children joined"},
+    {"child_counts", T_OBJECT, offsetof(Parts, child_counts), READONLY,
+     "how many parts point at each id"},
+    {NULL},
+};
+
+static PyTypeObject PartsType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "entitybase.store._parts.Parts",
+    .tp_basicsize = sizeof(Parts),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_doc = "The parts of one or more entities, collected once each, as columns.",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Parts_init,
+    .tp_traverse = (traverseproc)Parts_traverse,
+    .tp_clear = (inquiry)Parts_clear,
+    .tp_dealloc = (destructor)Parts_dealloc,
+    .tp_methods = Parts_methods,
+    .tp_members = Parts_members,
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_parts", "The part collector of the splitter.", -1, NULL,
+};
+
+PyMODINIT_FUNC PyInit__parts(void) {
+    if (PyType_Ready(&PartsType) < 0) return NULL;
+#define INTERN(var, text) if ((var = PyUnicode_InternFromString(text)) == NULL) return NULL
+    INTERN(s_copy, "copy"); INTERN(s_update, "update"); INTERN(s_digest, "digest");
+    INTERN(s_qualifiers, "qualifiers"); INTERN(s_qualifiers_order, "qualifiers_order");
+    INTERN(s_references, "references"); INTERN(s_mainsnak, "mainsnak");
+    INTERN(s_hash, "hash"); INTERN(s_snaks, "snaks"); INTERN(s_snaks_order, "snaks_order");
+#undef INTERN
+    if ((empty_bytes = PyBytes_FromStringAndSize("", 0)) == NULL) return NULL;
+    for (int i = 0; i < 16; i++) {
+        if ((kind_ints[i] = PyLong_FromLong(i)) == NULL) return NULL;
+    }
+    PyObject *m = PyModule_Create(&module);
+    if (m == NULL) return NULL;
+    if (PyModule_AddObjectRef(m, "Parts", (PyObject *)&PartsType) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}
