@@ -1,15 +1,20 @@
 /* The part collector of store/layout.py's Splitter: content ids, the columns of a PartBatch,
- * and the parts of statements (snaks, qualifier sets, references, the statement itself).
+ * and the statement groups of a property with their parts (statements, snaks, qualifier
+ * sets, references).
  * Splitting is most of an import's planning work; in Python, most of that was the
  * interpreter's own overhead of many small calls per part.
  *
- * Parts(content_id, hashers, pack, json, children, unset, collision):
+ * Parts(content_id, hashers, pack, json, children, unset, collision, rank_codes, group_mask,
+ *       group_max, chunk_mask):
  *   content_id(kind, data) -> id; `hashers` (a blake2b object per kind, or None) computes the
  *   same ids without a call into Python: copy, update, digest. `pack` and `json` encode a
  *   value as msgpack and a snak as JSON; `children(kind, value)` lists a part's children
  *   for parts put from Python; `unset` is msgspec.UNSET; `collision` the exception raised
- *   for two contents under one id.
- * put(kind, value) -> id, statement(statement) -> id; the columns are attributes.
+ *   for two contents under one id; `rank_codes`, `group_mask`, `group_max` and `chunk_mask`
+ *   are layout.py's.
+ * put(kind, value) -> id of any part; groups(property, statements, prefix, stored) -> one
+ * property's statements in groups, each statement with its parts; the columns are
+ * attributes.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -17,14 +22,49 @@
 
 enum { SNAK = 1, QUALIFIERS = 2, REFERENCE = 3, STATEMENT = 4, TERM = 7, TEXT = 15 };
 
+enum { GROUP = 5 };
+
 typedef struct {
     PyObject_HEAD
-    PyObject *content_id, *hashers, *pack, *json, *children, *unset, *collision;
+    PyObject *content_id, *hashers, *pack, *json, *children, *unset, *collision, *rank_codes;
     PyObject *positions, *keys, *hexes, *kinds, *datas, *children_joined, *child_counts;
+    unsigned long group_mask, chunk_mask;
+    Py_ssize_t group_max;
 } Parts;
 
+static unsigned long crc_table[256];
+
+static void make_crc_table(void) {
+    for (unsigned long n = 0; n < 256; n++) {
+        unsigned long c = n;
+        for (int k = 0; k < 8; k++) c = c & 1 ? 0xEDB88320UL ^ (c >> 1) : c >> 1;
+        crc_table[n] = c;
+    }
+}
+
+/* zlib.crc32 of the text's UTF-8. */
+static int crc32_of(PyObject *text, unsigned long *crc) {
+    Py_ssize_t size;
+    const unsigned char *at = (const unsigned char *)PyUnicode_AsUTF8AndSize(text, &size);
+    if (at == NULL) return -1;
+    unsigned long c = 0xFFFFFFFFUL;
+    for (Py_ssize_t i = 0; i < size; i++) c = crc_table[(c ^ at[i]) & 0xFF] ^ (c >> 8);
+    *crc = c ^ 0xFFFFFFFFUL;
+    return 0;
+}
+
+/* Whether a GUID (or property) ends its group or chunk: crc32 & mask == mask; never for a
+ * missing one (NULL). -1 on error. */
+static int cut(PyObject *key, unsigned long mask) {
+    unsigned long crc;
+    if (key == NULL) return 0;
+    if (crc32_of(key, &crc)) return -1;
+    return (crc & mask) == mask;
+}
+
 static PyObject *s_copy, *s_update, *s_digest, *s_qualifiers, *s_qualifiers_order,
-    *s_references, *s_mainsnak, *s_hash, *s_snaks, *s_snaks_order, *empty_bytes;
+    *s_references, *s_mainsnak, *s_hash, *s_snaks, *s_snaks_order, *s_id, *s_rank,
+    *empty_bytes;
 static PyObject *kind_ints[16];
 
 static int raw_kind(int kind) { return kind == SNAK || kind == TERM || kind == TEXT; }
@@ -334,6 +374,142 @@ done:
     return key;
 }
 
+/* The statement GUID as a group entry holds it: without "<subject>$" where the rest has no
+ * '$' (the subject id is implied). Returns a new reference (None for no GUID). */
+static PyObject *entry_guid(PyObject *guid, PyObject *prefix) {
+    if (guid == NULL) Py_RETURN_NONE;
+    if (prefix != Py_None) {
+        Py_ssize_t start = PyUnicode_GET_LENGTH(prefix), end = PyUnicode_GET_LENGTH(guid);
+        Py_ssize_t match = PyUnicode_Tailmatch(guid, prefix, 0, end, -1);
+        if (match < 0) return NULL;
+        if (match) {
+            Py_ssize_t dollar = PyUnicode_FindChar(guid, '$', start, end, 1);
+            if (dollar == -2) return NULL;
+            if (dollar == -1) return PyUnicode_Substring(guid, start, end);
+        }
+    }
+    return Py_NewRef(guid);
+}
+
+/* [GUID, rank code, statement id] of a statement; an equal statement in `stored` (GUID ->
+ * (statement, id)) keeps its stored id. `id` is the statement's GUID attribute. */
+static PyObject *entry(Parts *self, PyObject *statement, PyObject *id, PyObject *guid,
+                       PyObject *prefix, PyObject *stored) {
+    PyObject *key = NULL, *known = NULL, *short_guid = NULL, *rank = NULL, *out = NULL;
+    if (PyDict_GET_SIZE(stored)) {
+        known = PyDict_GetItemWithError(stored, id);
+        if (known == NULL && PyErr_Occurred()) return NULL;
+    }
+    if (known != NULL) {
+        if (!PyTuple_Check(known) || PyTuple_GET_SIZE(known) != 2) {
+            PyErr_SetString(PyExc_TypeError, "stored statements are (statement, id)");
+            return NULL;
+        }
+        int same = PyObject_RichCompareBool(PyTuple_GET_ITEM(known, 0), statement, Py_EQ);
+        if (same < 0) return NULL;
+        if (same) key = Py_NewRef(PyTuple_GET_ITEM(known, 1));
+    }
+    if (key == NULL && (key = Parts_statement(self, statement)) == NULL) return NULL;
+    if ((short_guid = entry_guid(guid, prefix)) == NULL
+        || (rank = PyObject_GetAttr(statement, s_rank)) == NULL) goto done;
+    PyObject *code = PyDict_GetItemWithError(self->rank_codes, rank);
+    if (code == NULL) {
+        if (!PyErr_Occurred()) PyErr_SetObject(PyExc_KeyError, rank);
+        goto done;
+    }
+    out = list_of(short_guid, code, key);
+done:
+    Py_DECREF(key);
+    Py_XDECREF(short_guid);
+    Py_XDECREF(rank);
+    return out;
+}
+
+/* Closes a group of entries: appends (property, group id, whether it ends its chunk). */
+static int close_group(Parts *self, PyObject *groups, PyObject *prop, PyObject *entries,
+                       PyObject *first) {
+    PyObject *kids = PyList_New(0);
+    if (kids == NULL) return -1;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(entries); i++) {
+        if (PyList_Append(kids, PyList_GET_ITEM(PyList_GET_ITEM(entries, i), 2))) {
+            Py_DECREF(kids);
+            return -1;
+        }
+    }
+    PyObject *key = packed(self, GROUP, entries, kids);
+    Py_DECREF(kids);
+    if (key == NULL) return -1;
+    int ends = cut(first, self->chunk_mask);
+    PyObject *group = ends < 0 ? NULL : PyTuple_Pack(3, prop, key, ends ? Py_True : Py_False);
+    Py_DECREF(key);
+    if (group == NULL) return -1;
+    int failed = PyList_Append(groups, group);
+    Py_DECREF(group);
+    return failed;
+}
+
+/* groups(property, statements, prefix, stored) -> ([(property, group id, whether it ends
+ * its chunk) ...], [(GUID, (statement, statement id)) ...]): one property's statements cut
+ * into groups at content-defined boundaries, as layout.py describes them. */
+static PyObject *Parts_groups(Parts *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 4 || !PyUnicode_Check(args[0]) || !PyDict_Check(args[3])
+        || (args[2] != Py_None && !PyUnicode_Check(args[2]))) {
+        PyErr_SetString(PyExc_TypeError, "groups(property, statements, prefix, stored)");
+        return NULL;
+    }
+    PyObject *prop = args[0], *prefix = args[2], *stored = args[3];
+    PyObject *items = PySequence_Fast(args[1], "statements are a list");
+    if (items == NULL) return NULL;
+    PyObject *groups = PyList_New(0), *split = PyList_New(0), *entries = PyList_New(0);
+    PyObject *first = NULL, *result = NULL;  /* first: the group's first GUID (owned) */
+    if (groups == NULL || split == NULL || entries == NULL) goto done;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(items);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *statement = PySequence_Fast_GET_ITEM(items, i);
+        PyObject *id = PyObject_GetAttr(statement, s_id);
+        if (id == NULL) goto done;
+        int has = PyObject_IsTrue(id);
+        if (has < 0) { Py_DECREF(id); goto done; }
+        if (has && !PyUnicode_Check(id)) {
+            Py_DECREF(id);
+            PyErr_SetString(PyExc_TypeError, "statement ids are strings");
+            goto done;
+        }
+        PyObject *guid = has ? id : NULL;
+        PyObject *made = entry(self, statement, id, guid, prefix, stored);
+        int failed = made == NULL || PyList_Append(entries, made);
+        if (!failed && guid != NULL) {
+            PyObject *pair = PyTuple_Pack(2, statement, PyList_GET_ITEM(made, 2));
+            PyObject *item = pair == NULL ? NULL : PyTuple_Pack(2, guid, pair);
+            failed = item == NULL || PyList_Append(split, item);
+            Py_XDECREF(pair);
+            Py_XDECREF(item);
+        }
+        Py_XDECREF(made);
+        if (!failed && first == NULL && guid != NULL) first = Py_NewRef(guid);
+        int ends = failed ? 0 : cut(guid, self->group_mask);
+        Py_DECREF(id);
+        if (failed || ends < 0) goto done;
+        if (PyList_GET_SIZE(entries) >= self->group_max || ends) {
+            if (close_group(self, groups, prop, entries, first)) goto done;
+            Py_CLEAR(first);
+            Py_SETREF(entries, PyList_New(0));
+            if (entries == NULL) goto done;
+        }
+    }
+    if (PyList_GET_SIZE(entries) || n == 0) {
+        if (close_group(self, groups, prop, entries, first ? first : prop)) goto done;
+    }
+    result = PyTuple_Pack(2, groups, split);
+done:
+    Py_DECREF(items);
+    Py_XDECREF(groups);
+    Py_XDECREF(split);
+    Py_XDECREF(entries);
+    Py_XDECREF(first);
+    return result;
+}
+
 static PyObject *Parts_put(Parts *self, PyObject *const *args, Py_ssize_t nargs) {
     if (nargs != 2) {
         PyErr_SetString(PyExc_TypeError, "put(kind, value)");
@@ -366,10 +542,19 @@ static PyObject *Parts_put(Parts *self, PyObject *const *args, Py_ssize_t nargs)
 
 static int Parts_init(Parts *self, PyObject *args, PyObject *kwargs) {
     static char *names[] = {"content_id", "hashers", "pack", "json", "children", "unset",
-                            "collision", NULL};
-    PyObject *content_id, *hashers, *pack, *json, *children, *unset, *collision;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOOOO", names, &content_id, &hashers,
-                                     &pack, &json, &children, &unset, &collision)) return -1;
+                            "collision", "rank_codes", "group_mask", "group_max",
+                            "chunk_mask", NULL};
+    PyObject *content_id, *hashers, *pack, *json, *children, *unset, *collision, *rank_codes;
+    unsigned long group_mask, chunk_mask;
+    Py_ssize_t group_max;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOOOOO!knk", names, &content_id,
+                                     &hashers, &pack, &json, &children, &unset, &collision,
+                                     &PyDict_Type, &rank_codes, &group_mask, &group_max,
+                                     &chunk_mask)) return -1;
+    self->group_mask = group_mask;
+    self->group_max = group_max;
+    self->chunk_mask = chunk_mask;
+    Py_XSETREF(self->rank_codes, Py_NewRef(rank_codes));
     if (hashers != Py_None && (!PyList_Check(hashers) || PyList_GET_SIZE(hashers) < 16)) {
         PyErr_SetString(PyExc_TypeError, "hashers: a list of one hasher per kind, or None");
         return -1;
@@ -396,7 +581,7 @@ static int Parts_init(Parts *self, PyObject *args, PyObject *kwargs) {
 static int Parts_traverse(Parts *self, visitproc visit, void *arg) {
     Py_VISIT(self->content_id); Py_VISIT(self->hashers); Py_VISIT(self->pack);
     Py_VISIT(self->json); Py_VISIT(self->children); Py_VISIT(self->unset);
-    Py_VISIT(self->collision); Py_VISIT(self->positions); Py_VISIT(self->keys);
+    Py_VISIT(self->collision); Py_VISIT(self->rank_codes); Py_VISIT(self->positions); Py_VISIT(self->keys);
     Py_VISIT(self->hexes); Py_VISIT(self->kinds); Py_VISIT(self->datas);
     Py_VISIT(self->children_joined); Py_VISIT(self->child_counts);
     return 0;
@@ -405,7 +590,7 @@ static int Parts_traverse(Parts *self, visitproc visit, void *arg) {
 static int Parts_clear(Parts *self) {
     Py_CLEAR(self->content_id); Py_CLEAR(self->hashers); Py_CLEAR(self->pack);
     Py_CLEAR(self->json); Py_CLEAR(self->children); Py_CLEAR(self->unset);
-    Py_CLEAR(self->collision); Py_CLEAR(self->positions); Py_CLEAR(self->keys);
+    Py_CLEAR(self->collision); Py_CLEAR(self->rank_codes); Py_CLEAR(self->positions); Py_CLEAR(self->keys);
     Py_CLEAR(self->hexes); Py_CLEAR(self->kinds); Py_CLEAR(self->datas);
     Py_CLEAR(self->children_joined); Py_CLEAR(self->child_counts);
     return 0;
@@ -420,8 +605,8 @@ static void Parts_dealloc(Parts *self) {
 static PyMethodDef Parts_methods[] = {
     {"put", (PyCFunction)(void (*)(void))Parts_put, METH_FASTCALL,
      "put(kind, value) -> the id of the part, collected once"},
-    {"statement", (PyCFunction)Parts_statement, METH_O,
-     "statement(statement) -> the id of the statement part, its own parts collected"},
+    {"groups", (PyCFunction)(void (*)(void))Parts_groups, METH_FASTCALL,
+     "groups(property, statements, prefix, stored) -> (groups, [(GUID, (statement, id))])"},
     {NULL},
 };
 
@@ -464,8 +649,10 @@ PyMODINIT_FUNC PyInit__parts(void) {
     INTERN(s_qualifiers, "qualifiers"); INTERN(s_qualifiers_order, "qualifiers_order");
     INTERN(s_references, "references"); INTERN(s_mainsnak, "mainsnak");
     INTERN(s_hash, "hash"); INTERN(s_snaks, "snaks"); INTERN(s_snaks_order, "snaks_order");
+    INTERN(s_id, "id"); INTERN(s_rank, "rank");
 #undef INTERN
     if ((empty_bytes = PyBytes_FromStringAndSize("", 0)) == NULL) return NULL;
+    make_crc_table();
     for (int i = 0; i < 16; i++) {
         if ((kind_ints[i] = PyLong_FromLong(i)) == NULL) return NULL;
     }

@@ -15,8 +15,6 @@ Manifests are msgpack with raw 16-byte ids; snaks are their Wikibase JSON; term 
 schema text are UTF-8. Reading renders the parts back into entity JSON and decodes it once.
 """
 
-import zlib
-
 import msgspec
 from msgspec import UNSET
 
@@ -50,10 +48,6 @@ ROOT_ID_KEYS = ("labels", "descriptions", "aliases", "sitelinks", "lemmas", "rep
 _pack = msgspec.msgpack.Encoder().encode
 _unpack = msgspec.msgpack.decode
 _json = msgspec.json.Encoder().encode
-
-
-def _cut(key, mask: int) -> bool:
-    return key is not None and zlib.crc32(key.encode()) & mask == mask
 
 
 def children(kind: int, value) -> list[bytes]:
@@ -93,10 +87,11 @@ class Splitter:
         # The parts as columns, filled while their values are at hand (cheaper than walking
         # them again later): id -> position, ids, hex ids, kinds, bytes, distinct children
         # joined, and how many parts point at each id. Parts (_parts.c) collects them:
-        # put(kind, value) -> id of any part, statement(statement) -> id of a statement
-        # part with its snaks, qualifier set and references.
+        # put(kind, value) -> id of any part; groups(...) -> one property's statements in
+        # groups, each statement with its snaks, qualifier set and references.
         self.parts = Parts(content_id, native_hashers(content_id), _pack, _json, children,
-                           UNSET, ContentCollision)
+                           UNSET, ContentCollision, RANK_CODES, GROUP_MASK, GROUP_MAX,
+                           CHUNK_MASK)
         self.put = self.parts.put
         self.content_id = content_id
         # GUID -> (statement, id of its stored part): an equal statement reuses the id
@@ -210,7 +205,7 @@ class Splitter:
             if known is not None and known[0] == statements:
                 _, found, split = known
             else:
-                found, split = self._groups(prop, statements, prefix)
+                found, split = self.parts.groups(prop, statements, prefix, self.stored)
             if self.groups is not None:
                 self.groups[(subject, prop)] = (list(statements), found, split)
             self.statements.update(split)
@@ -225,33 +220,6 @@ class Splitter:
             chunks.append(self.put(CHUNK, current))
         return chunks
 
-    def _groups(self, prop: str, statements: list, prefix) -> tuple[list, list]:
-        """The groups of one property's statements, (property, group id, whether it ends
-        its chunk) each, and (GUID, (statement, part id)) of its statements."""
-        groups, split, entries, first = [], [], [], None
-        for statement in statements:
-            entry = self._entry(statement, prefix)
-            entries.append(entry)
-            if statement.id:
-                split.append((statement.id, (statement, entry[2])))
-            first = first or statement.id or None
-            if len(entries) >= GROUP_MAX or _cut(statement.id or None, GROUP_MASK):
-                groups.append((prop, self.put(GROUP, entries), _cut(first, CHUNK_MASK)))
-                entries, first = [], None
-        if entries or not statements:
-            groups.append((prop, self.put(GROUP, entries), _cut(first or prop, CHUNK_MASK)))
-        return groups, split
-
-    def _entry(self, statement, prefix) -> list:
-        guid = statement.id or None
-        if guid and prefix and guid.startswith(prefix) and "$" not in guid[len(prefix):]:
-            guid = guid[len(prefix):]  # the subject id is implied; a full GUID keeps its '$'
-        stored = self.stored.get(statement.id)
-        if stored is not None and (stored[0] is statement or stored[0] == statement):
-            key = stored[1]
-        else:
-            key = self.parts.statement(statement)
-        return [guid, RANK_CODES[statement.rank], key]
 
 def statement_ids(root: dict, get) -> dict[str, bytes]:
     """GUID -> statement part id of every statement under a decoded root manifest, reading
