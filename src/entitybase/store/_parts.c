@@ -20,9 +20,8 @@
 #include <Python.h>
 #include <structmember.h>
 
-enum { SNAK = 1, QUALIFIERS = 2, REFERENCE = 3, STATEMENT = 4, TERM = 7, TEXT = 15 };
-
-enum { GROUP = 5 };
+/* Part kinds, as layout.py numbers them. */
+enum { SNAK = 1, QUALIFIERS = 2, REFERENCE = 3, STATEMENT = 4, GROUP = 5, TERM = 7, TEXT = 15 };
 
 typedef struct {
     PyObject_HEAD
@@ -63,8 +62,7 @@ static int cut(PyObject *key, unsigned long mask) {
 }
 
 static PyObject *s_copy, *s_update, *s_digest, *s_qualifiers, *s_qualifiers_order,
-    *s_references, *s_mainsnak, *s_hash, *s_snaks, *s_snaks_order, *s_id, *s_rank,
-    *empty_bytes;
+    *s_references, *s_mainsnak, *s_hash, *s_snaks, *s_snaks_order, *s_id, *s_rank;
 static PyObject *kind_ints[16];
 
 static int raw_kind(int kind) { return kind == SNAK || kind == TERM || kind == TEXT; }
@@ -325,7 +323,8 @@ static PyObject *reference(Parts *self, PyObject *ref) {
     return key;
 }
 
-static PyObject *Parts_statement(Parts *self, PyObject *statement) {
+/* The id of a statement part: [main snak id, qualifier set id or None, [reference id ...]]. */
+static PyObject *statement_part(Parts *self, PyObject *statement) {
     PyObject *qualifiers = NULL, *refs = NULL, *main = NULL, *mainsnak = NULL,
              *value = NULL, *kids = NULL, *key = NULL, *list = NULL, *ref_list = NULL;
     PyObject *held = PyObject_GetAttr(statement, s_qualifiers);
@@ -409,7 +408,7 @@ static PyObject *entry(Parts *self, PyObject *statement, PyObject *id, PyObject 
         if (same < 0) return NULL;
         if (same) key = Py_NewRef(PyTuple_GET_ITEM(known, 1));
     }
-    if (key == NULL && (key = Parts_statement(self, statement)) == NULL) return NULL;
+    if (key == NULL && (key = statement_part(self, statement)) == NULL) return NULL;
     if ((short_guid = entry_guid(guid, prefix)) == NULL
         || (rank = PyObject_GetAttr(statement, s_rank)) == NULL) goto done;
     PyObject *code = PyDict_GetItemWithError(self->rank_codes, rank);
@@ -651,7 +650,6 @@ PyMODINIT_FUNC PyInit__parts(void) {
     INTERN(s_hash, "hash"); INTERN(s_snaks, "snaks"); INTERN(s_snaks_order, "snaks_order");
     INTERN(s_id, "id"); INTERN(s_rank, "rank");
 #undef INTERN
-    if ((empty_bytes = PyBytes_FromStringAndSize("", 0)) == NULL) return NULL;
     make_crc_table();
     for (int i = 0; i < 16; i++) {
         if ((kind_ints[i] = PyLong_FromLong(i)) == NULL) return NULL;
