@@ -142,19 +142,48 @@ def test_truncated_compressed_file_is_reported_and_what_it_held_imported(
     assert f"imported {number - 1}, unchanged 0, failed 1" in err
 
 
+@pytest.mark.parametrize("compressed", [False, True])
 @pytest.mark.parametrize("workers", [0, 1])
 def test_records_without_revision_ids_never_take_a_later_records_id(tmp_path, conformance,
-                                                                     monkeypatch, workers):
+                                                                     monkeypatch, workers,
+                                                                     compressed):
     """history.jsonl has records without `lastrevid` before records with real ids in the range
     a counter raised batch by batch would hand out (900950019...): in small batches the later
-    records then found their ids taken."""
+    records then found their ids taken. Compressed, the input is searched only then."""
     from entitybase.cli import data_commands
     monkeypatch.setattr(data_commands, "BATCH_ENTITIES", 50)
     bulk = conformance / "wikidata/bulk"
-    counts = data_commands.import_files(
-        tmp_path / "data", [str(bulk / "history.jsonl"), str(bulk / "entities.jsonl")],
-        workers=workers)
+    files = [bulk / "history.jsonl", bulk / "entities.jsonl"]
+    if compressed:
+        for name in files:
+            (tmp_path / f"{name.name}.gz").write_bytes(gzip.compress(name.read_bytes()))
+        files = [tmp_path / f"{name.name}.gz" for name in files]
+    counts = data_commands.import_files(tmp_path / "data", [str(name) for name in files],
+                                        workers=workers)
     assert (counts.failed, counts.imported + counts.unchanged) == (0, 797)
+
+
+def test_compressed_input_is_searched_only_for_a_record_without_id(tmp_path):
+    """A compressed input is not decompressed a second time for its highest revision id
+    unless a record without one comes; records with ids raise the counter as they go."""
+    from entitybase.cli.data_commands import RevisionFloor
+    from entitybase.model import PageMeta
+    from entitybase.service.importer import ImportPlan, PlannedRecord
+
+    def plan(lastrevid):
+        return ImportPlan([PlannedRecord("Q1", "item", PageMeta(lastrevid=lastrevid), b"", {})],
+                          None)
+
+    dump = tmp_path / "dump.jsonl.gz"
+    dump.write_bytes(gzip.compress(b'{"id":"Q1","type":"item","lastrevid":4321}\n'))
+    service = open_service(tmp_path / "data")
+    floor = RevisionFloor([str(dump)])
+    floor.before(service, [plan(7)])
+    assert floor.search is None
+    floor.before(service, [plan(None)])
+    assert floor.search.result() == 4321 and floor.raised
+    floor.close()
+    service.close()
 
 
 def test_revision_floor_holds_up_only_records_without_ids(tmp_path):

@@ -103,6 +103,10 @@ def register(commands) -> None:
 # -- reading input files -------------------------------------------------------------------
 
 
+def _compressed(name: str) -> bool:
+    return name.endswith((".gz", ".bz2"))
+
+
 def open_input(name: str):
     if name.endswith(".gz"):
         return gzip.open(name, "rb")
@@ -222,18 +226,26 @@ def import_files(data_dir, files: list[str], workers: int | None = None,
 
 class RevisionFloor:
     """The revision counter passes every `lastrevid` of the input before a record without
-    one is written (its fresh id is then never claimed by a record read later), and as soon
-    as that highest `lastrevid` is known (so that edits beside the import take ids above
-    it). A thread searches the input while records with ids are written: for a large dump
-    the search is a long pass of reading and decompressing, which lets go of the
-    interpreter lock and holds up neither the writes nor the planning processes."""
+    one is written (its fresh id is then never claimed by a record read later). Plain files
+    are searched for the highest `lastrevid` at once, by a thread, while records with ids
+    are written, and the counter passes it as soon as it is known (so that edits beside the
+    import take ids above it). A compressed file is searched only when a record without an
+    id needs it: the search is a whole pass of decompressing, as long as the import's own
+    (hours for a Wikidata dump, whose records all have ids); until then the counter passes
+    the ids of the records written, group by group."""
 
     def __init__(self, files: list[str]):
-        self.search: Future = Future()
+        self.files = files
+        self.search: Future | None = None
         self.stopped = threading.Event()
-        threading.Thread(target=self._search, args=(files, self.search), name="revision-floor",
-                         daemon=True).start()
         self.raised = False
+        if not any(_compressed(name) for name in files):
+            self._start()
+
+    def _start(self) -> None:
+        self.search = Future()
+        threading.Thread(target=self._search, args=(self.files, self.search),
+                         name="revision-floor", daemon=True).start()
 
     def _search(self, files: list[str], result: Future) -> None:
         try:
@@ -245,9 +257,11 @@ class RevisionFloor:
         """Before writing these plans."""
         if self.raised:
             return
-        if not self.search.done() and all(record.meta.lastrevid for plan in plans
-                                          for record in plan.records):
+        needed = not all(record.meta.lastrevid for plan in plans for record in plan.records)
+        if not needed and (self.search is None or not self.search.done()):
             return
+        if self.search is None:
+            self._start()
         raise_revision_counter(service, self.search.result())
         self.raised = True
 
@@ -373,7 +387,7 @@ def read_batches(files: list[str], directory: str | None = None,
                              itertools.repeat(BATCH_BYTES))
     batch, size, limit = [], 0, next(limits)
     for name in files:
-        compressed = name.endswith((".gz", ".bz2"))
+        compressed = _compressed(name)
         if _one_record_per_line_file(name) and (directory or not compressed):
             if batch:
                 yield batch
