@@ -27,3 +27,16 @@ def check_reference_counts(store):
             expected[child.hex()] += 1
     assert {k: v for k, v in actual.items() if v} == {k: v for k, v in expected.items() if v}
     assert all(key in actual for key in expected)
+
+
+def check_backlinks(service):
+    """The backlink table holds exactly the links of every entity's head."""
+    from entitybase.service import backlinks
+    with service.store.read() as conn:
+        rows = set(conn.execute(sa.select(t.backlink.c.source_id, t.backlink.c.entity_id,
+                                          t.backlink.c.property_id)).all())
+        heads = [row.entity_id for row in conn.execute(
+            sa.select(t.head.c.entity_id).where(t.head.c.redirect_to.is_(None)))]
+    expected = {(source, target, prop) for source in heads
+                for target, prop in backlinks.entity_links(service.get(source).entity)}
+    assert rows == expected

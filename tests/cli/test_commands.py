@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from store_checks import check_reference_counts
+from store_checks import check_backlinks, check_reference_counts
 
 from entitybase.cli.main import main
 from entitybase.service import open_service
@@ -309,7 +309,8 @@ def test_batches_of_a_compressed_file_end_where_it_cannot_be_read(tmp_path, conf
 
 def test_import_in_grouped_batches_counts_every_reference(tmp_path, conformance, monkeypatch):
     """Small batches planned by a worker process, written in groups: the whole bulk corpus
-    arrives, and every part's reference count agrees with a recount."""
+    arrives, every part's reference count agrees with a recount, and the backlinks are
+    those of the heads (history's heads are replaced by newer revisions)."""
     from entitybase.cli import data_commands
     monkeypatch.setattr(data_commands, "BATCH_BYTES", 200_000)
     monkeypatch.setattr(data_commands, "GROUP_ENTITIES", 120)
@@ -320,6 +321,7 @@ def test_import_in_grouped_batches_counts_every_reference(tmp_path, conformance,
     service = open_service(tmp_path / "data")
     try:
         check_reference_counts(service.store)
+        check_backlinks(service)
     finally:
         service.close()
 

@@ -152,15 +152,17 @@ def test_imports_keep_backlinks_current(service):
     from entitybase.model import Entity, PageMeta
     from entitybase.service import backlinks
 
-    def record(revision, target=None):
-        claims = {} if target is None else {"P31": [{
+    def record(revision, *targets):
+        statements = [{
             "mainsnak": {"snaktype": "value", "property": "P31", "datavalue": {
                 "value": {"entity-type": "item", "numeric-id": int(target[1:]), "id": target},
                 "type": "wikibase-entityid"}},
             "type": "statement", "rank": "normal",
-            "id": f"Q7$0000000{revision}-0000-4000-8000-000000000000"}]}
+            "id": f"Q7${n}000000{revision}-0000-4000-8000-000000000000"}
+            for n, target in enumerate(targets)]
         item = msgspec.json.decode(msgspec.json.encode(
-            {"type": "item", "id": "Q7", "labels": {}, "claims": claims}), type=Entity)
+            {"type": "item", "id": "Q7", "labels": {},
+             "claims": {"P31": statements} if statements else {}}), type=Entity)
         return item, PageMeta(lastrevid=revision, modified="2024-01-01T00:00:00Z")
 
     def sources(target):
@@ -172,3 +174,7 @@ def test_imports_keep_backlinks_current(service):
     assert sources("Q5") == ["Q7"] and sources("Q6") == []
     service.import_entities([record(20)])
     assert sources("Q5") == []
+    service.import_entities([record(30, "Q5", "Q8")])  # links added to a head without any
+    assert sources("Q5") == ["Q7"] and sources("Q8") == ["Q7"]
+    service.import_entities([record(40, "Q8", "Q9")])  # one kept, one gone, one new
+    assert sources("Q5") == [] and sources("Q8") == ["Q7"] and sources("Q9") == ["Q7"]

@@ -89,14 +89,16 @@ def change(tx, source_id: str, before, after) -> None:
         tables.change_links(tx, source_id, removed, added)
 
 
-def replace(tx, links: dict[str, frozenset]) -> None:
-    """When the old links are not at hand (imports): drop the sources' links and write the
-    new ones (source id -> links of its new head)."""
-    if not links:
-        return
-    tables.drop_links(tx, list(links))
+def replace(tx, links: dict[str, frozenset], new: set) -> None:
+    """When the old links are not at hand (imports): each source's links become those of its
+    new head (source id -> links). A source new to the store (in `new`) has none to drop;
+    the others keep the links they still have (a newer revision mostly has its
+    predecessor's)."""
+    held = tables.links_held(tx.conn, [source for source in links if source not in new])
+    tables.drop_link_rows(tx, [(source, target, prop) for source, pairs in held.items()
+                               for target, prop in pairs - links[source]])
     tables.add_links(tx, [(source, target, prop) for source, pairs in links.items()
-                          for target, prop in pairs])
+                          for target, prop in pairs - held.get(source, frozenset())])
 
 
 @dataclass(frozen=True)

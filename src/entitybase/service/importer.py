@@ -109,10 +109,12 @@ def _write(service, tx, todo: list, results: list, parts: PartBatch) -> None:
     heads = _heads(store, conn, list({r.entity_id for _, r in todo}))
     placed = _place(store, conn, todo, heads, results)
     _move_heads(store, tx, heads, placed)
-    warnings = _replace_keys(store, tx, placed.final, set(placed.new_heads))
+    new = set(placed.new_heads)
+    warnings = _replace_keys(store, tx, placed.final, new)
     backlinks.replace(tx, {record.entity_id: record.links for index, record in todo
                            if record.entity_id in placed.final and results[index] is not None
-                           and results[index].revision_id == heads[record.entity_id]["revision_id"]})
+                           and results[index].revision_id == heads[record.entity_id]["revision_id"]},
+                      new)
     for result in results:
         if result is not None and result.entity_id in warnings and result.status == "imported":
             result.warnings = warnings[result.entity_id]

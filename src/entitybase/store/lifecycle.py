@@ -10,7 +10,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 from . import schema as t
-from .contents import BATCH, executemany
+from .contents import BATCH, executemany, select_in
 
 # -- deletion ----------------------------------------------------------------------------------
 
@@ -56,6 +56,10 @@ def purge_entity(tx, entity_id: str) -> dict[str, int]:
 _RELEASE = (sa.update(t.content).where(t.content.c.id == sa.bindparam("key"))
             .values(refs=t.content.c.refs - sa.bindparam("n")))
 _INSERT_LINK = sa.insert(t.backlink)
+_DELETE_LINK = sa.delete(t.backlink).where(
+    t.backlink.c.source_id == sa.bindparam("s"), t.backlink.c.entity_id == sa.bindparam("e"),
+    t.backlink.c.property_id == sa.bindparam("p"))
+_LINKS = sa.select(t.backlink.c.source_id, t.backlink.c.entity_id, t.backlink.c.property_id)
 
 
 def release(tx, references: dict[str, int]) -> None:
@@ -107,20 +111,26 @@ def log_entries(conn, entity_id: str) -> list:
 def change_links(tx, source_id: str, removed: Iterable[tuple[str, str]],
                  added: Iterable[tuple[str, str]]) -> None:
     """Links are (target entity id, property id) pairs held by `source_id`."""
-    b = t.backlink.c
-    removed = [{"target": target, "source": source_id, "prop": prop} for target, prop in removed]
-    if removed:
-        tx.conn.execute(sa.delete(t.backlink).where(
-            b.entity_id == sa.bindparam("target"), b.source_id == sa.bindparam("source"),
-            b.property_id == sa.bindparam("prop")), removed)
-    executemany(tx.conn, _INSERT_LINK, [
-        {"entity_id": target, "source_id": source_id, "property_id": prop}
-        for target, prop in added])
+    drop_link_rows(tx, [(source_id, target, prop) for target, prop in removed])
+    add_links(tx, [(source_id, target, prop) for target, prop in added])
 
 
 def add_links(tx, rows: list[tuple[str, str, str]]) -> None:
     """(source, target, property) rows, in one statement per batch (bulk imports)."""
     executemany(tx.conn, _INSERT_LINK, rows, ("source_id", "entity_id", "property_id"))
+
+
+def drop_link_rows(tx, rows: list[tuple[str, str, str]]) -> None:
+    """Delete (source, target, property) rows."""
+    executemany(tx.conn, _DELETE_LINK, rows, ("s", "e", "p"))
+
+
+def links_held(conn, source_ids: list[str]) -> dict[str, set[tuple[str, str]]]:
+    """source id -> the (target, property) links it holds, for sources holding any."""
+    held: dict[str, set] = {}
+    for source, target, prop in select_in(conn, _LINKS, source_ids, t.backlink.c.source_id):
+        held.setdefault(source, set()).add((target, prop))
+    return held
 
 
 def drop_links(tx, source_ids: list[str]) -> None:
