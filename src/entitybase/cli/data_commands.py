@@ -202,8 +202,8 @@ def import_files(data_dir, files: list[str], workers: int | None = None,
     ahead = PLANNED_AHEAD * workers if planners.pool else 0
     floor = RevisionFloor(files)  # a thread: only once the planning processes are forked
     batches = read_batches(files, planners.directory)
-    # The first plans and the search for the highest revision id run while this process
-    # opens the store.
+    # The first plans (and for plain files the search for the highest revision id) run while
+    # this process opens the store.
     pending = collections.deque((batch, planners.submit(batch))
                                 for batch in itertools.islice(batches, ahead))
     service = None
