@@ -13,6 +13,8 @@ Statements are cut into groups and groups into chunks at content-defined boundar
 of the GUID), so editing one statement rewrites one group, one chunk and the root.
 Manifests are msgpack with raw 16-byte ids; snaks are their Wikibase JSON; term strings and
 schema text are UTF-8. Reading renders the parts back into entity JSON and decodes it once.
+The collecting of parts and the cutting of a property's statements into groups, with each
+statement's own parts, are C (_parts.c): the bulk of an import's planning.
 """
 
 import msgspec
