@@ -3,6 +3,7 @@
 import bz2
 import gzip
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -122,6 +123,31 @@ def test_plans_left_by_worker_processes_are_removed(tmp_path, conformance, monke
     with pytest.raises(OSError):
         import_files(tmp_path / "file", [source], workers=2)
     assert list(temporary.iterdir()) == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="asks whether a process lives by signal 0")
+def test_directories_of_killed_imports_are_removed(tmp_path, conformance, monkeypatch):
+    """An import killed outright leaves its directory behind; the next import removes it
+    once it has not changed for an hour, but never the directory of an import still
+    running."""
+    from entitybase.cli.data_commands import import_files
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    abandoned = temporary / f"entitybase-import-{ended.pid}-abc"
+    running = temporary / f"entitybase-import-{os.getpid()}-def"
+    recent = temporary / f"entitybase-import-{ended.pid}-ghi"
+    for directory in (abandoned, running, recent):
+        directory.mkdir()
+        (directory / "plan").write_bytes(b"x")
+    for directory in (abandoned, running):
+        os.utime(directory, (time.time() - 7200, time.time() - 7200))
+    lines = (conformance / "wikidata/bulk/entities.jsonl").read_bytes().splitlines()[:3]
+    (tmp_path / "few.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    assert import_files(tmp_path / "data", [str(tmp_path / "few.jsonl")], workers=1).imported == 3
+    assert set(temporary.iterdir()) == {running, recent}
 
 
 @pytest.mark.parametrize("compress", [gzip.compress, bz2.compress])

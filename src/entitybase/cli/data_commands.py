@@ -15,9 +15,11 @@ import signal
 import sys
 import tempfile
 import threading
+import time
 import zlib
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
 from typing import NamedTuple
 
 import orjson
@@ -325,7 +327,10 @@ class Planners:
 
     def __init__(self, workers: int):
         self.pool = _pool(workers) if workers > 0 else None
-        self.directory = tempfile.mkdtemp(prefix="entitybase-import-") if self.pool else None
+        self.directory = None
+        if self.pool:
+            _remove_abandoned_directories()
+            self.directory = tempfile.mkdtemp(prefix=f"{DIRECTORY_PREFIX}{os.getpid()}-")
 
     def submit(self, batch) -> Future | None:
         """The future name of the file of the batch's plan (None: plan it when written)."""
@@ -335,6 +340,37 @@ class Planners:
         if self.pool:
             self.pool.shutdown(cancel_futures=True)
             shutil.rmtree(self.directory, ignore_errors=True)
+
+
+DIRECTORY_PREFIX = "entitybase-import-"  # then the importing process's id
+ABANDONED_AFTER_S = 3600
+
+
+def _remove_abandoned_directories() -> None:
+    """The directories of imports killed before they could remove their own (SIGKILL, the
+    out-of-memory killer): their process is gone, and they have not changed for an hour (a
+    process id of another container sharing the directory means nothing here, but a live
+    import changes its directory with every batch)."""
+    if os.name != "posix":  # elsewhere, signal 0 does not just ask whether a process lives
+        return
+    for path in Path(tempfile.gettempdir()).glob(f"{DIRECTORY_PREFIX}*-*"):
+        pid = path.name[len(DIRECTORY_PREFIX):].split("-", 1)[0]
+        try:
+            idle = time.time() - path.stat().st_mtime > ABANDONED_AFTER_S
+        except OSError:
+            continue
+        if pid.isdigit() and idle and not _running(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
