@@ -23,10 +23,15 @@
 /* Part kinds, as layout.py numbers them. */
 enum { SNAK = 1, QUALIFIERS = 2, REFERENCE = 3, STATEMENT = 4, GROUP = 5, TERM = 7, TEXT = 15 };
 
+/* The object references a Parts holds: what it was given, then the columns it fills. */
+#define PARTS_REFERENCES(X) X(content_id) X(hashers) X(pack) X(json) X(children) X(unset) \
+    X(collision) X(rank_codes) X(positions) X(keys) X(hexes) X(kinds) X(datas) \
+    X(children_joined) X(child_counts)
+#define DECLARE(name) PyObject *name;
+
 typedef struct {
     PyObject_HEAD
-    PyObject *content_id, *hashers, *pack, *json, *children, *unset, *collision, *rank_codes;
-    PyObject *positions, *keys, *hexes, *kinds, *datas, *children_joined, *child_counts;
+    PARTS_REFERENCES(DECLARE)
     unsigned long group_mask, chunk_mask;
     Py_ssize_t group_max;
 } Parts;
@@ -578,20 +583,16 @@ static int Parts_init(Parts *self, PyObject *args, PyObject *kwargs) {
 }
 
 static int Parts_traverse(Parts *self, visitproc visit, void *arg) {
-    Py_VISIT(self->content_id); Py_VISIT(self->hashers); Py_VISIT(self->pack);
-    Py_VISIT(self->json); Py_VISIT(self->children); Py_VISIT(self->unset);
-    Py_VISIT(self->collision); Py_VISIT(self->rank_codes); Py_VISIT(self->positions); Py_VISIT(self->keys);
-    Py_VISIT(self->hexes); Py_VISIT(self->kinds); Py_VISIT(self->datas);
-    Py_VISIT(self->children_joined); Py_VISIT(self->child_counts);
+#define VISIT(name) Py_VISIT(self->name);
+    PARTS_REFERENCES(VISIT)
+#undef VISIT
     return 0;
 }
 
 static int Parts_clear(Parts *self) {
-    Py_CLEAR(self->content_id); Py_CLEAR(self->hashers); Py_CLEAR(self->pack);
-    Py_CLEAR(self->json); Py_CLEAR(self->children); Py_CLEAR(self->unset);
-    Py_CLEAR(self->collision); Py_CLEAR(self->rank_codes); Py_CLEAR(self->positions); Py_CLEAR(self->keys);
-    Py_CLEAR(self->hexes); Py_CLEAR(self->kinds); Py_CLEAR(self->datas);
-    Py_CLEAR(self->children_joined); Py_CLEAR(self->child_counts);
+#define CLEAR(name) Py_CLEAR(self->name);
+    PARTS_REFERENCES(CLEAR)
+#undef CLEAR
     return 0;
 }
 
