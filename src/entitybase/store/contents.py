@@ -226,6 +226,15 @@ def select_in(conn: sa.Connection, query, values: list, column=content.c.id):
         yield from result.fetchall()
 
 
+def held_by(conn: sa.Connection, query, owners: list, column) -> dict[str, set[tuple]]:
+    """owner -> the rows of `query` (its last column `column`, the owner) without that
+    column, for the owners in `owners` holding any."""
+    held: dict[str, set] = {}
+    for *row, owner in select_in(conn, query, owners, column):
+        held.setdefault(owner, set()).add(tuple(row))
+    return held
+
+
 def update_in(conn: sa.Connection, statement, values: list, column=content.c.id,
               **params) -> int:
     """Run an UPDATE on the rows whose column is in `values`, BATCH values per statement

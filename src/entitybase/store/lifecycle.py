@@ -10,7 +10,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 from . import schema as t
-from .contents import BATCH, executemany, select_in
+from .contents import BATCH, executemany, held_by
 
 # -- deletion ----------------------------------------------------------------------------------
 
@@ -59,7 +59,7 @@ _INSERT_LINK = sa.insert(t.backlink)
 _DELETE_LINK = sa.delete(t.backlink).where(
     t.backlink.c.source_id == sa.bindparam("s"), t.backlink.c.entity_id == sa.bindparam("e"),
     t.backlink.c.property_id == sa.bindparam("p"))
-_LINKS = sa.select(t.backlink.c.source_id, t.backlink.c.entity_id, t.backlink.c.property_id)
+_LINKS = sa.select(t.backlink.c.entity_id, t.backlink.c.property_id, t.backlink.c.source_id)
 
 
 def release(tx, references: dict[str, int]) -> None:
@@ -127,10 +127,7 @@ def drop_link_rows(tx, rows: list[tuple[str, str, str]]) -> None:
 
 def links_held(conn, source_ids: list[str]) -> dict[str, set[tuple[str, str]]]:
     """source id -> the (target, property) links it holds, for sources holding any."""
-    held: dict[str, set] = {}
-    for source, target, prop in select_in(conn, _LINKS, source_ids, t.backlink.c.source_id):
-        held.setdefault(source, set()).add((target, prop))
-    return held
+    return held_by(conn, _LINKS, source_ids, t.backlink.c.source_id)
 
 
 def drop_links(tx, source_ids: list[str]) -> None:

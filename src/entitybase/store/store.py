@@ -22,6 +22,7 @@ from .contents import (
     PartBatch,
     blake2b_id,
     executemany,
+    held_by,
     select_in,
 )
 from .layout import (
@@ -366,11 +367,7 @@ class Store:
 
     def keys_held(self, conn: sa.Connection, entity_ids: list[str]) -> dict[str, set]:
         """entity id -> the (kind, scope, key_hash) keys it holds."""
-        held: dict[str, set] = {}
-        for kind, scope, key_hash, entity_id in select_in(conn, _KEYS, entity_ids,
-                                                          t.unique_key.c.entity_id):
-            held.setdefault(entity_id, set()).add((kind, scope, key_hash))
-        return held
+        return held_by(conn, _KEYS, entity_ids, t.unique_key.c.entity_id)
 
     def set_keys(self, tx: Transaction, entity_id: str, removed: Iterable, added: Iterable):
         self.drop_keys(tx, [(*key, entity_id) for key in removed])
